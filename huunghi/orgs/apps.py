@@ -1,0 +1,27 @@
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "huunghi.orgs"
+    label = "orgs"
+    verbose_name = _("Organisations")
+
+    def ready(self):
+        register_permission_policies()
+
+
+def register_permission_policies():
+    """Give every org-owned model the policy that asks the visibility rule, and every
+    national reference table (``national_reference = True``) the national one. This runs
+    before any admin viewset is registered, so Wagtail never falls back to group perms."""
+    from wagtail.permissions import policy_registry
+
+    from .models import ScopedModelMixin
+    from .permissions import NationalPermissionPolicy, OrgPermissionPolicy
+
+    for model in apps.get_models():
+        if getattr(model, "national_reference", False):
+            policy_registry.register(model, NationalPermissionPolicy(model))
+        elif issubclass(model, ScopedModelMixin):
+            policy_registry.register(model, OrgPermissionPolicy(model))

@@ -1,0 +1,164 @@
+"""Admin viewsets of organisations, roles, clusters and attachments."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from .forms import OrganizationForm, RoleGrantForm
+from .models import (
+    Attachment,
+    Cluster,
+    ClusterCoordinator,
+    ClusterLeadership,
+    ClusterMembership,
+    Organization,
+    Role,
+)
+from .wagtail import ScopedChooserViewSet, ScopedCreateView, ScopedModelViewSet
+
+
+class OrganizationCreateView(ScopedCreateView):
+    """A new organisation is placed in the tree under the parent the user chooses."""
+
+    def save_instance(self):
+        parent = self.form.cleaned_data["parent"]
+        instance = parent.add_child(instance=self.form.instance)
+        if (
+            not Organization.objects.visible_to(self.request.user, "change")
+            .filter(pk=instance.pk)
+            .exists()
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class OrganizationViewSet(ScopedModelViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Organisations")
+    menu_order = 100
+    list_display = ["name_vi", "code", "kind", "valid_from", "valid_to", "is_confirmed"]
+    list_filter = ["kind", "is_confirmed"]
+    list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to", "depth"]
+    export_filename = "to-chuc"
+    search_fields = ["search_text"]
+    ordering = ["path"]
+    inspect_view_fields = [
+        "code",
+        "kind",
+        "name_vi",
+        "name_en",
+        "short_name_vi",
+        "valid_from",
+        "valid_to",
+        "province",
+        "is_confirmed",
+        "note",
+    ]
+    add_view_class = OrganizationCreateView
+    base_form_class = OrganizationForm
+    form_fields = [
+        "code",
+        "kind",
+        "name_vi",
+        "name_en",
+        "short_name_vi",
+        "valid_from",
+        "valid_to",
+        "province",
+        "is_confirmed",
+        "note",
+    ]
+
+
+class RoleViewSet(ScopedModelViewSet):
+    model = Role
+    icon = "key"
+    menu_label = _("Users and roles")
+    menu_order = 110
+    base_form_class = RoleGrantForm
+    form_fields = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
+    list_display = ["user", "organization", "role", "personal_data", "valid_to"]
+    list_filter = ["role", "personal_data"]
+    list_export = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
+    export_filename = "vai-tro"
+    search_fields = ["search_text"]
+
+
+class AttachmentViewSet(ScopedModelViewSet):
+    model = Attachment
+    icon = "doc-full"
+    menu_label = _("Attachments")
+    menu_order = 120
+    form_fields = ["organization", "title", "file", "description"]
+    list_display = ["title", "organization", "original_name", "created_at"]
+    list_export = ["title", "organization", "original_name", "size", "created_at"]
+    export_filename = "tai-lieu"
+    search_fields = ["search_text"]
+    inspect_view_fields = ["title", "organization", "original_name", "size", "description"]
+
+
+class NationalModelViewSet(ScopedModelViewSet):
+    """Reference data read by all staff, changed by national administrators only
+    (the model sets ``national_reference = True``; see ``orgs.apps``)."""
+
+
+class ClusterViewSet(NationalModelViewSet):
+    model = Cluster
+    icon = "table"
+    menu_label = _("Clusters")
+    form_fields = ["number", "name_vi", "name_en", "note"]
+    list_display = ["number", "name_vi"]
+    search_fields = ["search_text"]
+
+
+class ClusterMembershipViewSet(NationalModelViewSet):
+    model = ClusterMembership
+    icon = "list-ul"
+    menu_label = _("Cluster memberships")
+    form_fields = ["cluster", "organization", "valid_from", "valid_to", "basis", "is_confirmed"]
+    list_display = ["cluster", "organization", "valid_from", "valid_to", "is_confirmed"]
+    list_filter = ["cluster", "is_confirmed"]
+    list_export = ["cluster", "organization", "valid_from", "valid_to", "basis", "is_confirmed"]
+
+
+class ClusterLeadershipViewSet(NationalModelViewSet):
+    model = ClusterLeadership
+    icon = "pick"
+    menu_label = _("Cluster heads and deputies")
+    form_fields = ["cluster", "year", "head", "deputy", "decision"]
+    list_display = ["cluster", "year", "head", "deputy", "decision"]
+    list_filter = ["cluster"]
+
+
+class ClusterCoordinatorViewSet(NationalModelViewSet):
+    model = ClusterCoordinator
+    icon = "user"
+    menu_label = _("Cluster coordinators")
+    form_fields = ["cluster", "user", "valid_from", "valid_to"]
+    list_display = ["cluster", "user", "valid_from", "valid_to"]
+
+
+class ClusterGroup(ViewSetGroup):
+    menu_label = _("Clusters")
+    menu_icon = "table"
+    menu_order = 130
+    items = (
+        ClusterViewSet("clusters"),
+        ClusterMembershipViewSet("cluster_memberships"),
+        ClusterLeadershipViewSet("cluster_leaderships"),
+        ClusterCoordinatorViewSet("cluster_coordinators"),
+    )
+
+
+class OrganizationChooserViewSet(ScopedChooserViewSet):
+    model = Organization
+    icon = "group"
+    choose_one_text = _("Choose an organisation")
+    choose_another_text = _("Choose another organisation")
+
+
+organization_viewset = OrganizationViewSet("organizations")
+role_viewset = RoleViewSet("roles")
+attachment_viewset = AttachmentViewSet("attachments")
+organization_chooser_viewset = OrganizationChooserViewSet("organization_chooser")
