@@ -15,7 +15,9 @@ class RoleBackend:
         if not user_obj.is_active or obj is not None:
             return False
         if perm == "wagtailadmin.access_admin":
-            return bool(visibility.user_grants(user_obj))
+            return bool(visibility.user_grants(user_obj)) or visibility.is_cluster_coordinator(
+                user_obj
+            )
         return visibility.is_national(user_obj, "manage_roles")
 
     def has_module_perms(self, user_obj, app_label):

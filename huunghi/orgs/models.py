@@ -114,14 +114,17 @@ class Organization(ScopedModelMixin, BaseModel, MP_Node):
     short_name_vi = models.CharField(_("short name"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    province = models.ForeignKey(
+    unit = models.ForeignKey(
         "places.AdministrativeUnit",
-        verbose_name=_("province"),
+        verbose_name=_("administrative unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("The province (current unit, or the unit at the time for closed ones)."),
+        help_text=_(
+            "Where it is: the province of a union, the commune of a chapter (today's unit, "
+            "or the unit at the time for closed organisations)."
+        ),
     )
     predecessors = models.ManyToManyField(
         "self",

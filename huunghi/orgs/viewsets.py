@@ -51,7 +51,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         "short_name_vi",
         "valid_from",
         "valid_to",
-        "province",
+        "unit",
         "is_confirmed",
         "note",
     ]
@@ -65,7 +65,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         "short_name_vi",
         "valid_from",
         "valid_to",
-        "province",
+        "unit",
         "is_confirmed",
         "note",
     ]

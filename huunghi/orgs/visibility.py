@@ -108,6 +108,21 @@ def apply(queryset: QuerySet, user, action: str = Action.VIEW, *, include_delete
     return queryset.filter(condition)
 
 
+def is_cluster_coordinator(user) -> bool:
+    """Whether ``user`` coordinates a cluster today (figures only, no records)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    from .models import ClusterCoordinator
+
+    on = timezone.localdate()
+    return (
+        ClusterCoordinator.objects.filter(user=user)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .exists()
+    )
+
+
 def national_path() -> str | None:
     from .models import Organization
 

@@ -121,36 +121,52 @@ def read_countries() -> list[dict]:
     return sorted(rows, key=lambda row: row["code"])
 
 
+_UNIT_FIELDS = ("name", "name_en", "codename", "division_type", "parent_id", "search_text")
+
+
 def _upsert_units(
     Unit, using: str, code_system: str, level: str, rows: list[dict], parent_ids: dict[str, int]
 ) -> dict[str, int]:
-    """Insert or update one level of units; return ``{code: id}`` for that level."""
-    objs = [
-        Unit(
-            code_system=code_system,
-            level=level,
-            code=row["code"],
-            name=row["name"],
-            name_en=row.get("name_en", ""),
-            codename=row["codename"],
-            division_type=row["division_type"],
-            parent_id=parent_ids[row["parent"]] if row["parent"] else None,
-            search_text=_unit_search_text(row["name"], row.get("name_en", ""), row["code"]),
+    """Insert missing units of one level and update changed ones; return ``{code: id}``.
+
+    Unchanged rows are not written, so loading again costs little more than reading.
+    """
+    manager = Unit._base_manager.using(using)
+    existing = {
+        code: (pk, values)
+        for code, pk, *values in manager.filter(code_system=code_system, level=level).values_list(
+            "code", "id", *_UNIT_FIELDS
         )
-        for row in rows
-    ]
-    Unit.objects.using(using).bulk_create(
-        objs,
+    }
+    to_create, to_update = [], []
+    for row in rows:
+        name_en = row.get("name_en", "")
+        values = (
+            row["name"],
+            name_en,
+            row["codename"],
+            row["division_type"],
+            parent_ids[row["parent"]] if row["parent"] else None,
+            _unit_search_text(row["name"], name_en, row["code"]),
+        )
+        fields = dict(zip(_UNIT_FIELDS, values, strict=True))
+        if row["code"] not in existing:
+            to_create.append(Unit(code_system=code_system, level=level, code=row["code"], **fields))
+        else:
+            pk, current = existing[row["code"]]
+            if tuple(current) != values:
+                to_update.append(Unit(pk=pk, code_system=code_system, level=level, **fields))
+    manager.bulk_create(
+        to_create,
         batch_size=BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["code_system", "level", "code"],
-        update_fields=["name", "name_en", "codename", "division_type", "parent", "search_text"],
+        update_fields=[f.removesuffix("_id") for f in _UNIT_FIELDS],
     )
-    return dict(
-        Unit.objects.using(using)
-        .filter(code_system=code_system, level=level)
-        .values_list("code", "id")
+    manager.bulk_update(
+        to_update, [f.removesuffix("_id") for f in _UNIT_FIELDS], batch_size=BATCH_SIZE
     )
+    return dict(manager.filter(code_system=code_system, level=level).values_list("code", "id"))
 
 
 def _mapping_rows(
@@ -211,35 +227,31 @@ def _upsert_mappings(
         wanted[old_id, new_id] = row
     # The base manager sees the trash too, and historical models in migrations have it.
     manager = Mapping._base_manager.using(using)
-    existing = {(m.old_unit_id, m.new_unit_id): m for m in manager.all()}
+    compared = ("level", "basis", "note", "is_confirmed", "search_text")
+    existing = {
+        (old_id, new_id): (pk, version, dict(zip(compared, values, strict=True)))
+        for old_id, new_id, pk, version, *values in manager.values_list(
+            "old_unit_id", "new_unit_id", "id", "version", *compared
+        )
+    }
     now = timezone.now()
     to_create, to_update = [], []
     for (old_id, new_id), row in wanted.items():
-        search_text = normalise(f"{names[old_id]} {names[new_id]} {row['note']}")
         fields = {
             "level": row["level"],
             "basis": row["basis"],
             "note": row["note"],
             "is_confirmed": row["is_confirmed"],
-            "search_text": search_text,
+            "search_text": normalise(f"{names[old_id]} {names[new_id]} {row['note']}"),
         }
-        mapping = existing.get((old_id, new_id))
-        if mapping is None:
+        if (old_id, new_id) not in existing:
             to_create.append(Mapping(old_unit_id=old_id, new_unit_id=new_id, **fields))
-        elif mapping.basis != MappingBasis.MANUAL and any(
-            getattr(mapping, k) != v for k, v in fields.items()
-        ):
-            for k, v in fields.items():
-                setattr(mapping, k, v)
-            mapping.version += 1
-            mapping.updated_at = now
-            to_update.append(mapping)
+            continue
+        pk, version, current = existing[old_id, new_id]
+        if current["basis"] != MappingBasis.MANUAL and current != fields:
+            to_update.append(Mapping(pk=pk, version=version + 1, updated_at=now, **fields))
     manager.bulk_create(to_create, batch_size=BATCH_SIZE)
-    manager.bulk_update(
-        to_update,
-        ["level", "basis", "note", "is_confirmed", "search_text", "version", "updated_at"],
-        batch_size=BATCH_SIZE,
-    )
+    manager.bulk_update(to_update, [*compared, "version", "updated_at"], batch_size=BATCH_SIZE)
     return len(to_create), len(to_update)
 
 

@@ -1,0 +1,62 @@
+"""Keep the translation catalogue honest: compiled .mo files must match the .po files,
+and every message of ours must be translated (no empty or fuzzy entries)."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+def catalogues():
+    for base in settings.LOCALE_PATHS:
+        yield from sorted(Path(base).glob("*/LC_MESSAGES/*.po"))
+
+
+def _entries(catalogue):
+    return {
+        (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in catalogue
+        if e.translated() and not e.obsolete
+    }
+
+
+class Command(BaseCommand):
+    help = "Check (--check) or rebuild (--update, needs GNU gettext) the translation catalogues."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true")
+        parser.add_argument("--update", action="store_true")
+
+    def handle(self, *args, check=False, update=False, **options):
+        if update:
+            call_command(
+                "makemessages",
+                locale=["vi", "en"],
+                ignore_patterns=[".venv/*", "var/*", "tests/*", "*/tests/*", "bench/*"],
+                no_obsolete=True,
+            )
+            for po_path in catalogues():
+                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+                self.stdout.write(f"compiled {po_path}")
+            return
+        problems = []
+        for po_path in catalogues():
+            po = polib.pofile(str(po_path))
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists():
+                problems.append(f"{mo_path}: missing (run `make messages`)")
+                continue
+            if _entries(po) != _entries(polib.mofile(str(mo_path))):
+                problems.append(f"{mo_path}: does not match {po_path.name} (run `make messages`)")
+            if po_path.parent.parent.name != "en":
+                for entry in po:
+                    if entry.obsolete:
+                        continue
+                    if not entry.translated() or "fuzzy" in entry.flags:
+                        where = ", ".join(f"{f}:{line}" for f, line in entry.occurrences[:2])
+                        problems.append(f"{po_path}: untranslated “{entry.msgid}” ({where})")
+        if problems:
+            raise CommandError("\n".join(problems))
+        self.stdout.write("catalogues OK")
