@@ -21,7 +21,7 @@ def main() -> int:
         "periodic": [PYTHON, "manage.py", "run_periodic", "--loop"],
         "web": [PYTHON, "manage.py", "runserver", ADDRESS],
     }
-    processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+    processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
     print(f"Hữu Nghị: http://{ADDRESS}/admin/  (Ctrl-C để dừng / to stop)", flush=True)
     try:
         while True:

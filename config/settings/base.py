@@ -175,6 +175,8 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from a third party: nothing leaves the machine, nothing is fetched.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USER_EDIT_FORM = "huunghi.orgs.forms.UserEditForm"
 WAGTAIL_USER_CREATION_FORM = "huunghi.orgs.forms.UserCreationForm"

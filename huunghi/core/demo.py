@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 _steps: list[tuple[int, str, Callable]] = []
 
-DEMO_PASSWORD = "huunghi-demo-2026"
+DEMO_PASSWORD = "huunghi-demo-2026"  # noqa: S105 (published demo password, dev only)
 
 
 def register(order: int):

@@ -19,6 +19,18 @@ class SoftDeleteQuerySet(models.QuerySet):
     def trashed(self):
         return self.filter(deleted_at__isnull=False)
 
+    def delete(self):
+        """Move every row to the trash, one by one so that each deletion is logged."""
+        count = 0
+        for obj in self:
+            obj.delete()
+            count += 1
+        return count, {self.model._meta.label: count}
+
+    def hard_delete(self):
+        """Remove the rows for good (purges and tests only)."""
+        return super().delete()
+
     def search(self, query: str):
         """Rows whose normalised text contains every word of ``query``, ignoring diacritics."""
         qs = self

@@ -17,11 +17,20 @@ def register_permission_policies():
     before any admin viewset is registered, so Wagtail never falls back to group perms."""
     from wagtail.permissions import policy_registry
 
-    from .models import ScopedModelMixin
-    from .permissions import NationalPermissionPolicy, OrgPermissionPolicy
+    from huunghi.places.models import AdministrativeUnit, Country, UnitMapping
 
+    from .models import ScopedModelMixin
+    from .permissions import (
+        NationalPermissionPolicy,
+        OrgPermissionPolicy,
+        ReadOnlyPermissionPolicy,
+    )
+
+    read_only = {AdministrativeUnit, Country}
     for model in apps.get_models():
-        if getattr(model, "national_reference", False):
+        if model in read_only:
+            policy_registry.register(model, ReadOnlyPermissionPolicy(model))
+        elif model is UnitMapping or getattr(model, "national_reference", False):
             policy_registry.register(model, NationalPermissionPolicy(model))
         elif issubclass(model, ScopedModelMixin):
             policy_registry.register(model, OrgPermissionPolicy(model))

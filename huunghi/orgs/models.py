@@ -137,7 +137,7 @@ class Organization(ScopedModelMixin, BaseModel, MP_Node):
     is_confirmed = models.BooleanField(
         _("confirmed"),
         default=True,
-        help_text=_("Unticked where the sources do not confirm the facts recorded."),
+        help_text=_("Untick if the sources do not confirm the facts recorded."),
     )
     note = models.TextField(_("note"), blank=True)
 

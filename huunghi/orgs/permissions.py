@@ -101,3 +101,10 @@ class NationalPermissionPolicy(BasePermissionPolicy):
 
     def users_with_any_permission(self, actions):
         return self.users_with_permission(None)
+
+
+class ReadOnlyPermissionPolicy(NationalPermissionPolicy):
+    """Reference data loaded from official sources (units, countries): read-only for all."""
+
+    def user_has_permission(self, user, action):
+        return to_action(action) == Action.VIEW and visibility.has_any(user, Action.VIEW)

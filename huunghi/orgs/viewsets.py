@@ -2,7 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
+
+from huunghi.places.models import AdministrativeUnit, Country, UnitMapping
 
 from .forms import OrganizationForm, RoleGrantForm
 from .models import (
@@ -36,8 +39,16 @@ class OrganizationViewSet(ScopedModelViewSet):
     model = Organization
     icon = "group"
     menu_label = _("Organisations")
+    add_to_admin_menu = True
     menu_order = 100
-    list_display = ["name_vi", "code", "kind", "valid_from", "valid_to", "is_confirmed"]
+    list_display = [
+        "name_vi",
+        "code",
+        "kind",
+        "valid_from",
+        "valid_to",
+        BooleanColumn("is_confirmed", label=_("confirmed")),
+    ]
     list_filter = ["kind", "is_confirmed"]
     list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to", "depth"]
     export_filename = "to-chuc"
@@ -75,10 +86,17 @@ class RoleViewSet(ScopedModelViewSet):
     model = Role
     icon = "key"
     menu_label = _("Users and roles")
+    add_to_admin_menu = True
     menu_order = 110
     base_form_class = RoleGrantForm
     form_fields = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
-    list_display = ["user", "organization", "role", "personal_data", "valid_to"]
+    list_display = [
+        "user",
+        "organization",
+        "role",
+        BooleanColumn("personal_data", label=_("may see personal data")),
+        "valid_to",
+    ]
     list_filter = ["role", "personal_data"]
     list_export = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
     export_filename = "vai-tro"
@@ -89,6 +107,7 @@ class AttachmentViewSet(ScopedModelViewSet):
     model = Attachment
     icon = "doc-full"
     menu_label = _("Attachments")
+    add_to_admin_menu = True
     menu_order = 120
     form_fields = ["organization", "title", "file", "description"]
     list_display = ["title", "organization", "original_name", "created_at"]
@@ -117,7 +136,13 @@ class ClusterMembershipViewSet(NationalModelViewSet):
     icon = "list-ul"
     menu_label = _("Cluster memberships")
     form_fields = ["cluster", "organization", "valid_from", "valid_to", "basis", "is_confirmed"]
-    list_display = ["cluster", "organization", "valid_from", "valid_to", "is_confirmed"]
+    list_display = [
+        "cluster",
+        "organization",
+        "valid_from",
+        "valid_to",
+        BooleanColumn("is_confirmed", label=_("confirmed")),
+    ]
     list_filter = ["cluster", "is_confirmed"]
     list_export = ["cluster", "organization", "valid_from", "valid_to", "basis", "is_confirmed"]
 
@@ -151,6 +176,58 @@ class ClusterGroup(ViewSetGroup):
     )
 
 
+class AdministrativeUnitViewSet(NationalModelViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    menu_label = _("Administrative units")
+    list_display = ["name", "code", "level", "division_type", "code_system", "parent"]
+    list_filter = ["code_system", "level"]
+    list_export = ["code_system", "level", "code", "name", "division_type", "parent"]
+    export_filename = "don-vi-hanh-chinh"
+    search_fields = ["search_text"]
+    inspect_view_fields = ["name", "code", "code_system", "level", "division_type", "parent"]
+    form_fields = ["name"]
+
+
+class UnitMappingViewSet(NationalModelViewSet):
+    model = UnitMapping
+    icon = "resubmit"
+    menu_label = _("Unit mapping (before and after 1 July 2025)")
+    form_fields = ["old_unit", "new_unit", "level", "basis", "is_confirmed", "note"]
+    list_display = [
+        "old_unit",
+        "new_unit",
+        "level",
+        "basis",
+        BooleanColumn("is_confirmed", label=_("confirmed")),
+    ]
+    list_filter = ["level", "basis", "is_confirmed"]
+    list_export = ["old_unit", "new_unit", "level", "basis", "is_confirmed", "note"]
+    export_filename = "chuyen-doi-don-vi"
+    search_fields = ["search_text"]
+
+
+class CountryViewSet(NationalModelViewSet):
+    model = Country
+    icon = "globe"
+    menu_label = _("Countries")
+    list_display = ["name_vi", "code", "alpha3", "name_en"]
+    list_export = ["code", "alpha3", "name_vi", "name_en"]
+    search_fields = ["search_text"]
+    form_fields = ["name_vi"]
+
+
+class PlacesGroup(ViewSetGroup):
+    menu_label = _("Places")
+    menu_icon = "site"
+    menu_order = 140
+    items = (
+        AdministrativeUnitViewSet("units"),
+        UnitMappingViewSet("unit_mappings"),
+        CountryViewSet("countries"),
+    )
+
+
 class OrganizationChooserViewSet(ScopedChooserViewSet):
     model = Organization
     icon = "group"
@@ -158,7 +235,16 @@ class OrganizationChooserViewSet(ScopedChooserViewSet):
     choose_another_text = _("Choose another organisation")
 
 
+class AdministrativeUnitChooserViewSet(ScopedChooserViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    choose_one_text = _("Choose an administrative unit")
+    choose_another_text = _("Choose another administrative unit")
+    url_filter_parameters = ["code_system", "level"]
+
+
 organization_viewset = OrganizationViewSet("organizations")
+unit_chooser_viewset = AdministrativeUnitChooserViewSet("unit_chooser")
 role_viewset = RoleViewSet("roles")
 attachment_viewset = AttachmentViewSet("attachments")
 organization_chooser_viewset = OrganizationChooserViewSet("organization_chooser")

@@ -6,6 +6,7 @@ which routes the index, inspect, edit, delete, history, usage, copy, export and 
 querysets through ``visible_to`` and answers 404 for an object outside the user's scope.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder, register_admin_url_finder
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic import history, usage
@@ -25,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
 from huunghi.core.exceptions import DeleteRefused, StaleEditError
+from huunghi.core.text import normalise
 
 from .forms import ScopedAdminForm
 
@@ -56,10 +59,15 @@ class ScopedObjectMixin:
     def setup(self, request, *args, **kwargs):
         pk = kwargs.get("pk")
         if pk is not None:
-            manager = self.model._default_manager
+            policy = policy_registry.get_by_type(self.model)
             pk = unquote(str(pk))
-            if not manager.visible_to(request.user, self.scope_action).filter(pk=pk).exists():
-                if manager.visible_to(request.user, "view").filter(pk=pk).exists():
+
+            def allowed(action):
+                qs = policy.instances_user_has_permission_for(request.user, action)
+                return qs.filter(pk=pk).exists()
+
+            if not allowed(self.scope_action):
+                if self.scope_action != "view" and allowed("view"):
                     raise PermissionDenied
                 raise Http404
         super().setup(request, *args, **kwargs)
@@ -71,8 +79,8 @@ class ScopedWriteMixin:
 
     def save_instance(self):
         instance = super().save_instance()
-        manager = type(instance)._default_manager
-        if not manager.visible_to(self.request.user, "change").filter(pk=instance.pk).exists():
+        policy = policy_registry.get_by_type(type(instance))
+        if not policy.user_has_permission_for_instance(self.request.user, "change", instance):
             raise PermissionDenied
         return instance
 
@@ -90,12 +98,16 @@ class ScopedWriteMixin:
 class ScopedIndexView(model_views.IndexView):
     def search_queryset(self, queryset):
         # Search ignores diacritics and case through the normalised shadow column.
-        if self.search_query and hasattr(queryset, "search"):
-            return queryset.search(self.search_query)
+        if self.search_query and any(f.name == "search_text" for f in self.model._meta.fields):
+            for word in normalise(self.search_query).split():
+                queryset = queryset.filter(search_text__contains=word)
+            return queryset
         return super().search_queryset(queryset)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().visible_to(self.request.user, "view")
+        policy = policy_registry.get_by_type(self.model)
+        allowed = policy.instances_user_has_permission_for(self.request.user, "view")
+        return super().get_base_queryset() & allowed
 
     @cached_property
     def filters(self):
@@ -136,7 +148,8 @@ class ScopedInspectView(ScopedObjectMixin, model_views.InspectView):
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
+    # Whoever may see a record may see its history.
+    any_permission_required = ["add", "change", "delete", "view"]
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
@@ -180,7 +193,6 @@ class ScopedModelViewSet(ModelViewSet):
         return modelform_factory(
             self.model,
             form=self.base_form_class,
-            formfield_callback=self.formfield_for_dbfield,
             fields=self.get_form_fields(),
             exclude=self.get_exclude_form_fields(),
         )
@@ -199,9 +211,32 @@ class ScopedModelViewSet(ModelViewSet):
         return Finder
 
 
+class NormalisedSearchFilterForm(BaseFilterForm):
+    """Chooser search box that ignores diacritics and case (through ``search_text``)."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        widget=forms.TextInput(attrs={"placeholder": _("Search")}),
+        required=False,
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q")
+        if query:
+            for word in normalise(query).split():
+                objects = objects.filter(search_text__contains=word)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
 class ScopedChooseMixin:
+    filter_form_class = NormalisedSearchFilterForm
+
     def get_object_list(self):
-        return self.model_class._default_manager.visible_to(self.request.user, "view")
+        policy = policy_registry.get_by_type(self.model_class)
+        return policy.instances_user_has_permission_for(self.request.user, "view")
 
 
 class ScopedChooseView(ScopedChooseMixin, chooser_views.ChooseView):
@@ -212,16 +247,19 @@ class ScopedChooseResultsView(ScopedChooseMixin, chooser_views.ChooseResultsView
     pass
 
 
+def _chooser_queryset(view):
+    policy = policy_registry.get_by_type(view.model_class)
+    return policy.instances_user_has_permission_for(view.request.user, "view")
+
+
 class ScopedChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
-        return self.model_class._default_manager.visible_to(self.request.user, "view").get(pk=pk)
+        return _chooser_queryset(self).get(pk=pk)
 
 
 class ScopedChosenMultipleView(chooser_views.ChosenMultipleView):
     def get_objects(self, pks):
-        return self.model_class._default_manager.visible_to(self.request.user, "view").filter(
-            pk__in=pks
-        )
+        return _chooser_queryset(self).filter(pk__in=pks)
 
 
 class ScopedChooserViewSet(ChooserViewSet):

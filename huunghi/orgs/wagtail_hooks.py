@@ -11,10 +11,12 @@ from .choices import Action, OrgKind
 from .views import AttachmentDownloadView, InviteUserView, RestoreView, TrashView
 from .viewsets import (
     ClusterGroup,
+    PlacesGroup,
     attachment_viewset,
     organization_chooser_viewset,
     organization_viewset,
     role_viewset,
+    unit_chooser_viewset,
 )
 
 
@@ -25,7 +27,9 @@ def register_viewsets():
         role_viewset,
         attachment_viewset,
         organization_chooser_viewset,
+        unit_chooser_viewset,
         ClusterGroup(),
+        PlacesGroup(),
     ]
 
 

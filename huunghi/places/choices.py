@@ -26,6 +26,6 @@ class UnitLevel(models.TextChoices):
 class MappingBasis(models.TextChoices):
     """Where a mapping from a pre-2025 unit to a 2025 unit comes from."""
 
-    PACKAGE_CODES = "package-codes", _("Derived from the package codes")
+    PACKAGE_CODES = "package-codes", _("Derived from the official code lists")
     MERGER_TABLE = "merger-table", _("Provinces merger table")
     MANUAL = "manual", _("Entered by a national administrator")

@@ -143,7 +143,7 @@ class UnitMapping(BaseModel):
     is_confirmed = models.BooleanField(
         _("confirmed"),
         default=True,
-        help_text=_("Unticked where the mapping is inferred and not yet checked against a source."),
+        help_text=_("Untick if the mapping is inferred and not yet checked against a source."),
     )
 
     search_fields = ("old_unit", "new_unit", "note")

@@ -18,7 +18,7 @@ def _entries(catalogue):
     return {
         (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
         for e in catalogue
-        if e.translated() and not e.obsolete
+        if (e.msgstr or any(e.msgstr_plural.values())) and not e.obsolete
     }
 
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
                 logins.extend(func() or [])
         self.stdout.write("")
         self.stdout.write(
-            "Tài khoản dùng thử / Demo logins (mật khẩu / password: %s)" % demo.DEMO_PASSWORD
+            f"Tài khoản dùng thử / Demo logins (mật khẩu / password: {demo.DEMO_PASSWORD})"
         )
         for username, description in logins:
             self.stdout.write(f"  {username:<28} {description}")
