@@ -3,12 +3,13 @@ each role at national, provincial and association level, against an independent 
 (tree paths computed in Python, not the visibility rule's SQL)."""
 
 import csv
+import functools
 import io
 import re
 
 import pytest
 from django.test import TestCase
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from huunghi.orgs.choices import ACTION_ROLES, Action, OrgKind, RoleKind
@@ -36,10 +37,11 @@ def walk(patterns, ns=None):
 
 
 def scoped_viewsets():
-    viewset_registry.populate()
+    assert get_resolver().url_patterns  # loading the admin URLs registers the viewsets (once)
     return [v for v in viewset_registry.viewsets if isinstance(v, ScopedModelViewSet)]
 
 
+@functools.cache
 def scoped_namespaces():
     names = {v.url_namespace for v in scoped_viewsets() if not _is_reference(v.model)}
     names |= {
@@ -312,8 +314,8 @@ class NationalAndReferenceTests(MatrixTestCase):
         for name in names:
             try:
                 urls.append(reverse(name))
-            except Exception:  # needs arguments: covered by the namespace rule
-                continue
+            except NoReverseMatch:  # needs arguments: covered by the namespace rule
+                pass
         return urls
 
     def test_national_only_pages_closed_to_provincial_admins(self):
@@ -345,7 +347,7 @@ class NationalAndReferenceTests(MatrixTestCase):
         from huunghi.orgs.models import Cluster
 
         cluster = Cluster.objects.create(number=9, name_vi="Cụm số 9")
-        for level, role, org, user in self.users:
+        for level, role, _org, user in self.users:
             with self.subTest(level=level, role=role):
                 self.client.force_login(user)
                 self.assertEqual(self.client.get(reverse("clusters:index")).status_code, 200)
@@ -358,7 +360,8 @@ class NationalAndReferenceTests(MatrixTestCase):
                     cluster.name_vi = "Cụm số 9"
                     cluster.save()
                 else:
-                    self.assertEqual(response.status_code, 403)
+                    # Wagtail answers "permission denied" by redirecting to the dashboard.
+                    self.assertIn(response.status_code, (302, 403))
                     self.assertEqual(cluster.name_vi, "Cụm số 9")
 
 

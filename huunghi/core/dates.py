@@ -10,4 +10,5 @@ def format_date(value: datetime.date | None) -> str:
 
 def format_date_long(value: datetime.date) -> str:
     """``ngày 05 tháng 02 năm 2026`` (Decree 30: day below 10 and months 1–2 zero-padded)."""
-    return f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"

@@ -140,21 +140,35 @@ class BaseModel(models.Model):
     def check_delete(self):
         """Raise ``DeleteRefused`` when this record may not go to the trash."""
 
+    def _save_state(self, fields):
+        """Save trash fields with the version check, so a stale copy cannot undo them."""
+        self._expected_version = self.version
+        self.version += 1
+        try:
+            models.Model.save(self, update_fields=[*fields, "version"])
+        except StaleEditError:
+            self.version = self._expected_version
+            raise
+        finally:
+            self._expected_version = None
+
     def delete(self, using=None, keep_parents=False):
         """Move the record to the trash; it can be restored."""
         self.check_delete()
         actor = audit.get_actor()
         self.deleted_at = timezone.now()
         self.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
-        models.Model.save(self, update_fields=["deleted_at", "deleted_by"])
+        self._save_state(["deleted_at", "deleted_by"])
         audit.write_log(self, audit.DELETE)
         return (1, {self._meta.label: 1})
 
     def restore(self):
-        """Take the record out of the trash."""
+        """Take the record out of the trash; refused (ValidationError) when a record that
+        replaced it in the meantime holds the same unique values."""
         self.deleted_at = None
         self.deleted_by = None
-        models.Model.save(self, update_fields=["deleted_at", "deleted_by"])
+        self.validate_constraints()
+        self._save_state(["deleted_at", "deleted_by"])
         audit.write_log(self, audit.RESTORE)
 
     def hard_delete(self):

@@ -82,11 +82,15 @@ def format_decimal(value: Decimal | float, places: int = 1) -> str:
 
 
 def format_vnd_short(value: int | None) -> str:
-    """``78_400_000_000`` → ``"78,4 tỷ đồng"``; below a billion, in millions."""
+    """``78_400_000_000`` → ``"78,4 tỷ đồng"``; below a billion, in millions.
+
+    The unit is chosen after rounding, so 999.960.000 đ reads "1,0 tỷ đồng".
+    """
     if value is None:
         return ""
-    if abs(value) >= BILLION:
+    one_place = Decimal("0.1")
+    if abs(Decimal(value) / BILLION).quantize(one_place, rounding=ROUND_HALF_UP) >= 1:
         return f"{format_decimal(Decimal(value) / BILLION)} tỷ đồng"
-    if abs(value) >= MILLION:
+    if abs(Decimal(value) / MILLION).quantize(one_place, rounding=ROUND_HALF_UP) >= 1:
         return f"{format_decimal(Decimal(value) / MILLION)} triệu đồng"
     return format_vnd(value)

@@ -129,6 +129,7 @@ class Organization(ScopedModelMixin, BaseModel, MP_Node):
     predecessors = models.ManyToManyField(
         "self",
         through="Succession",
+        through_fields=("successor", "predecessor"),
         symmetrical=False,
         related_name="successors",
         blank=True,
@@ -315,15 +316,8 @@ class Cluster(NationalReferenceModel):
 
     def members_on(self, on_date):
         """The provincial unions in the cluster on ``on_date``."""
-        return Organization.objects.filter(
-            cluster_memberships__cluster=self,
-            cluster_memberships__deleted_at__isnull=True,
-        ).filter(
-            Q(cluster_memberships__valid_from__isnull=True)
-            | Q(cluster_memberships__valid_from__lte=on_date),
-            Q(cluster_memberships__valid_to__isnull=True)
-            | Q(cluster_memberships__valid_to__gte=on_date),
-        )
+        memberships = self.memberships.filter(_validity_q(on_date), deleted_at__isnull=True)
+        return Organization.objects.filter(pk__in=memberships.values("organization"))
 
 
 class ClusterMembership(NationalReferenceModel):

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -114,8 +115,13 @@ class RestoreView(View):
             ),
             pk=pk,
         )
-        obj.restore()
-        messages.success(request, _("“%(object)s” restored.") % {"object": obj})
+        try:
+            obj.restore()
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("“%(object)s” restored.") % {"object": obj})
         return redirect("orgs_trash:index")
 
 

@@ -89,6 +89,7 @@ class RoleViewSet(ScopedModelViewSet):
     add_to_admin_menu = True
     menu_order = 110
     base_form_class = RoleGrantForm
+    list_select_related = ("user", "organization")
     form_fields = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
     list_display = [
         "user",
@@ -110,6 +111,7 @@ class AttachmentViewSet(ScopedModelViewSet):
     add_to_admin_menu = True
     menu_order = 120
     form_fields = ["organization", "title", "file", "description"]
+    list_select_related = ("organization",)
     list_display = ["title", "organization", "original_name", "created_at"]
     list_export = ["title", "organization", "original_name", "size", "created_at"]
     export_filename = "tai-lieu"
@@ -144,6 +146,7 @@ class ClusterMembershipViewSet(NationalModelViewSet):
         BooleanColumn("is_confirmed", label=_("confirmed")),
     ]
     list_filter = ["cluster", "is_confirmed"]
+    list_select_related = ("cluster", "organization")
     list_export = ["cluster", "organization", "valid_from", "valid_to", "basis", "is_confirmed"]
 
 
@@ -153,6 +156,7 @@ class ClusterLeadershipViewSet(NationalModelViewSet):
     menu_label = _("Cluster heads and deputies")
     form_fields = ["cluster", "year", "head", "deputy", "decision"]
     list_display = ["cluster", "year", "head", "deputy", "decision"]
+    list_select_related = ("cluster", "head", "deputy")
     list_filter = ["cluster"]
 
 
@@ -161,6 +165,7 @@ class ClusterCoordinatorViewSet(NationalModelViewSet):
     icon = "user"
     menu_label = _("Cluster coordinators")
     form_fields = ["cluster", "user", "valid_from", "valid_to"]
+    list_select_related = ("cluster", "user")
     list_display = ["cluster", "user", "valid_from", "valid_to"]
 
 
@@ -182,6 +187,7 @@ class AdministrativeUnitViewSet(NationalModelViewSet):
     menu_label = _("Administrative units")
     list_display = ["name", "code", "level", "division_type", "code_system", "parent"]
     list_filter = ["code_system", "level"]
+    list_select_related = ("parent",)
     list_export = ["code_system", "level", "code", "name", "division_type", "parent"]
     export_filename = "don-vi-hanh-chinh"
     search_fields = ["search_text"]
@@ -202,6 +208,7 @@ class UnitMappingViewSet(NationalModelViewSet):
         BooleanColumn("is_confirmed", label=_("confirmed")),
     ]
     list_filter = ["level", "basis", "is_confirmed"]
+    list_select_related = ("old_unit", "new_unit")
     list_export = ["old_unit", "new_unit", "level", "basis", "is_confirmed", "note"]
     export_filename = "chuyen-doi-don-vi"
     search_fields = ["search_text"]

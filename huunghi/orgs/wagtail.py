@@ -96,6 +96,9 @@ class ScopedWriteMixin:
 
 
 class ScopedIndexView(model_views.IndexView):
+    #: relations the list shows, fetched in the same query (no N+1)
+    list_select_related: tuple[str, ...] = ()
+
     def search_queryset(self, queryset):
         # Search ignores diacritics and case through the normalised shadow column.
         if self.search_query and any(f.name == "search_text" for f in self.model._meta.fields):
@@ -107,7 +110,10 @@ class ScopedIndexView(model_views.IndexView):
     def get_base_queryset(self):
         policy = policy_registry.get_by_type(self.model)
         allowed = policy.instances_user_has_permission_for(self.request.user, "view")
-        return super().get_base_queryset() & allowed
+        queryset = super().get_base_queryset() & allowed
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
     @cached_property
     def filters(self):
@@ -200,6 +206,12 @@ class ScopedModelViewSet(ModelViewSet):
     @cached_property
     def permission_policy(self):
         return policy_registry.get_by_type(self.model)
+
+    #: relations the list page shows, fetched with the rows
+    list_select_related: tuple[str, ...] = ()
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
 
     def _url_finder_class(self):
         viewset = self

@@ -26,14 +26,6 @@ def test_long_date_with_two_digit_day_and_month():
     assert format_date_long(datetime.date(2025, 12, 10)) == "ngày 10 tháng 12 năm 2025"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: huunghi/core/dates.py:13 format_date_long pads every month below 10 "
-        "('tháng 03'); Decree 30 and the function's own docstring pad only months 1 and 2 "
-        "('tháng 3')."
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("day", "expected"),
     [

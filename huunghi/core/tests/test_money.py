@@ -42,14 +42,6 @@ class TestFormatVndShort:
     def test_nothing_is_empty(self):
         assert format_vnd_short(None) == ""
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: huunghi/core/money.py:88-91 format_vnd_short picks the unit before rounding: "
-            "999_960_000 is below a billion, so it is shown in millions and rounds up to "
-            "'1.000,0 triệu đồng' instead of '1,0 tỷ đồng'."
-        ),
-        strict=True,
-    )
     def test_an_amount_that_rounds_up_to_a_billion_is_shown_in_billions(self):
         assert format_vnd_short(999_960_000) == "1,0 tỷ đồng"
         assert format_vnd_short(-999_950_000) == "-1,0 tỷ đồng"

@@ -3,7 +3,6 @@ their successors, the clusters with dated memberships; and the demo built on it.
 
 import datetime
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 from wagtail.models import ModelLogEntry
@@ -108,16 +107,6 @@ class StructureLoadTests(TestCase):
             "tien_giang"
         ]
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: huunghi/orgs/models.py:129-136 Organization.predecessors is a self-referential "
-            "M2M through Succession without through_fields, so Django takes Succession's first "
-            "FK (predecessor) as the source: dong_thap.predecessors lists the unions Đồng Tháp "
-            "succeeded *into* (none) and tien_giang.predecessors lists Đồng Tháp. It should "
-            "be ManyToManyField(..., through_fields=('successor', 'predecessor'))."
-        ),
-        strict=True,
-    )
     def test_predecessors_and_successors_read_the_right_way_round(self):
         tien_giang = self.org("tien_giang")
         dong_thap = self.org("dong_thap")
@@ -153,15 +142,6 @@ class StructureLoadTests(TestCase):
         assert "kien_giang" not in after
         assert after == {"can_tho", "an_giang", "dong_thap", "vinh_long", "ca_mau"}
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: huunghi/orgs/models.py:316-326 Cluster.members_on filters the membership "
-            "relation in two separate .filter() calls, i.e. two joins: every union with two "
-            "memberships of the cluster (before and after the merger) comes back twice, so "
-            "cluster_member_figures lists Đồng Tháp, An Giang, … twice on the dashboard."
-        ),
-        strict=True,
-    )
     def test_each_member_is_listed_once(self):
         cluster5 = Cluster.objects.get(number=5)
         for day in (datetime.date(2025, 6, 1), datetime.date(2025, 8, 1)):

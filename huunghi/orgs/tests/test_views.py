@@ -3,7 +3,6 @@ check of the organisation edit form, through the Django test client."""
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -125,15 +124,6 @@ class TrashViewTests(TwoProvincesMixin, TestCase):
         unknown = reverse("orgs_trash:restore", args=["auth", "user", self.kept_a.pk])
         assert self.client.post(unknown).status_code == 404
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: huunghi/orgs/views.py:117 RestoreView calls obj.restore() unguarded; "
-            "restoring a role whose user was granted the same role again meanwhile violates "
-            "the role_unique_per_user_org constraint (huunghi/orgs/models.py Role.Meta) and "
-            "the request fails with an IntegrityError (a server error) instead of a message."
-        ),
-        strict=True,
-    )
     def test_restoring_a_role_granted_again_meanwhile_explains_instead_of_failing(self):
         member = UserFactory(username="member")
         old = make_role(member, self.assoc_a1, RoleKind.VIEWER)

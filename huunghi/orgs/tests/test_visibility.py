@@ -13,7 +13,6 @@ The tree::
 
 import datetime
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import TestCase
@@ -302,14 +301,6 @@ class NoAccessTests(TreeMixin, TestCase):
         provincial = self.users["provincial", RoleKind.ADMIN]
         assert cluster_member_figures(actor=provincial, cluster=cluster) == []
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: huunghi/orgs/models.py:316-326 Cluster.members_on matches the cluster on one "
-            "membership and the dates on another (two joins): a union that left cluster X for "
-            "cluster Y is still a member of X after it left, and X's coordinator sees its figures."
-        ),
-        strict=True,
-    )
     def test_a_union_that_changed_cluster_is_counted_in_its_new_cluster_only(self):
         left = Cluster.objects.create(number=11, name_vi="Cụm cũ")
         joined = Cluster.objects.create(number=12, name_vi="Cụm mới")
