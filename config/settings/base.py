@@ -193,7 +193,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Hữu Nghị API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hữu Nghị API",
+    "VERSION": "1",
+    "PREPROCESSING_HOOKS": ["config.schema.only_platform_api"],
+}
 
 LOGGING = {
     "version": 1,
