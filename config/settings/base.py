@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment through one reader."""
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -86,14 +87,19 @@ def _database_from_env():
     default_sqlite = f"sqlite:///{VAR_DIR / 'huunghi.sqlite3'}"
     raw = env.str("DATABASE_URL", default=default_sqlite)
     try:
-        db = environ.Env.db_url_config(raw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            db = environ.Env.db_url_config(raw)
     except Exception as exc:  # environ raises several kinds for a malformed URL
         raise ImproperlyConfigured(
             f"DATABASE_URL không hợp lệ / DATABASE_URL is malformed: {raw!r} ({exc})"
         ) from exc
-    if not db.get("ENGINE"):
+    engines = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
+    if db.get("ENGINE") not in engines or not db.get("NAME"):
         raise ImproperlyConfigured(
-            f"DATABASE_URL không hợp lệ / DATABASE_URL is malformed: {raw!r}"
+            f"DATABASE_URL không hợp lệ / DATABASE_URL is malformed: {raw!r}. "
+            "Ví dụ / for example: postgres://user:password@host:5432/huunghi "
+            "hoặc / or sqlite:////absolute/path/huunghi.sqlite3"
         )
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server, the worker and the periodic runner read while one writes;

@@ -85,10 +85,33 @@ class OrganizationForm(ScopedAdminForm):
         return self.cleaned_data["code"].strip().lower()
 
 
+def check_personal_data_grant(user, organization):
+    """Only someone who may see personal data on ``organization`` may grant that access."""
+    from .models import Organization
+
+    allowed = Organization.objects.visible_to(user, Action.PERSONAL_DATA)
+    if not allowed.filter(pk=organization.pk).exists():
+        raise forms.ValidationError(
+            _("You can only grant access to personal data that you have yourself."),
+            code="personal_data",
+        )
+
+
 class RoleGrantForm(ScopedAdminForm):
-    """Granting a role: only on organisations inside the granting administrator's subtree."""
+    """Granting a role: only on organisations inside the granting administrator's subtree,
+    and access to personal data only by someone who has it there."""
 
     scope_field_actions = {"organization": Action.MANAGE_ROLES}
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        if cleaned.get("personal_data") and organization and self.for_user is not None:
+            try:
+                check_personal_data_grant(self.for_user, organization)
+            except forms.ValidationError as exc:
+                self.add_error("personal_data", exc)
+        return cleaned
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -115,9 +138,20 @@ class InviteUserForm(forms.Form):
         from .models import Organization
 
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["organization"].queryset = Organization.objects.visible_to(
             user, Action.MANAGE_ROLES
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        if cleaned.get("personal_data") and organization:
+            try:
+                check_personal_data_grant(self.user, organization)
+            except forms.ValidationError as exc:
+                self.add_error("personal_data", exc)
+        return cleaned
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -28,6 +28,12 @@ def role_grant(
     *, actor, user, organization: Organization, role: str, personal_data: bool = False
 ) -> Role:
     """Give ``user`` a role on ``organization`` (inside the actor's subtree only)."""
+    if personal_data and not (
+        Organization.objects.visible_to(actor, Action.PERSONAL_DATA)
+        .filter(pk=organization.pk)
+        .exists()
+    ):
+        raise PermissionDenied
     with transaction.atomic(), acting_as(actor):
         grant = Role(user=user, organization=organization, role=role, personal_data=personal_data)
         grant.full_clean()
