@@ -16,4 +16,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 _TEST_FILES = Path(tempfile.mkdtemp(prefix="huunghi-test-"))
 MEDIA_ROOT = _TEST_FILES / "media"
 PRIVATE_STORAGE_ROOT = _TEST_FILES / "private"
+STATIC_ROOT = _TEST_FILES / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_STORAGE_ROOT)

@@ -28,7 +28,7 @@ class OrgsMixin:
         cls.assoc_a1 = make_org(cls.prov_a, code="assoc_a1", kind=OrgKind.ASSOCIATION)
         cls.prov_b = make_org(cls.vufo, code="prov_b", name_vi="Liên hiệp tỉnh B")
         cls.admin_a = UserFactory(username="admin_a", first_name="Lan", last_name="Nguyễn Thị")
-        make_role(cls.admin_a, cls.prov_a, RoleKind.ADMIN)
+        make_role(cls.admin_a, cls.prov_a, RoleKind.ADMIN, personal_data=True)
         cls.editor_a = UserFactory(username="editor_a")
         make_role(cls.editor_a, cls.prov_a, RoleKind.EDITOR)
         cls.national_admin = UserFactory(username="national_admin")
