@@ -66,9 +66,7 @@ class ScaleGenerateTests(TestCase):
         self.assertEqual(Organization.find_problems(), ([], [], [], [], []))
 
     def test_chapters_sit_in_a_commune_of_their_province_within_ten_years(self):
-        unions = {
-            u.path: u for u in Organization.objects.filter(depth=2).select_related("unit")
-        }
+        unions = {u.path: u for u in Organization.objects.filter(depth=2).select_related("unit")}
         chapters = Organization.objects.filter(kind=OrgKind.CHAPTER).select_related("unit")
         self.assertTrue(chapters.exists())
         for chapter in chapters:
