@@ -164,6 +164,18 @@ class Organization(ScopedModelMixin, BaseModel, MP_Node):
         return self.name_vi
 
     @property
+    def predecessor_list(self) -> str:
+        return "; ".join(str(o) for o in self.predecessors.all()) or "—"
+
+    predecessor_list.fget.short_description = _("predecessors")
+
+    @property
+    def successor_list(self) -> str:
+        return "; ".join(str(o) for o in self.successors.all()) or "—"
+
+    successor_list.fget.short_description = _("successors")
+
+    @property
     def is_national(self) -> bool:
         return self.code == NATIONAL_CODE
 
@@ -197,8 +209,12 @@ class Organization(ScopedModelMixin, BaseModel, MP_Node):
             )
 
 
-class OrganizationName(BaseModel):
+class OrganizationName(ScopedModelMixin, BaseModel):
     """A name an organisation bore in the past, with the dates it was used."""
+
+    objects = ScopedManager()
+    all_objects = ScopedQuerySet.as_manager()
+    search_fields = ("name_vi", "name_en")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="earlier_names"
@@ -217,8 +233,13 @@ class OrganizationName(BaseModel):
         return self.name_vi
 
 
-class Succession(BaseModel):
-    """One organisation continued by another (merger, split, renaming into a new body)."""
+class Succession(ScopedModelMixin, BaseModel):
+    """One organisation continued by another (merger, split, renaming into a new body).
+    It belongs to the successor, whose roles see the history it inherits."""
+
+    org_path = "successor"
+    objects = ScopedManager()
+    all_objects = ScopedQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         MERGER = "merger", _("Merger")

@@ -25,11 +25,13 @@ def samples() -> dict[type, Callable]:
 
 
 def _register_orgs_samples():
+    import datetime
+
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
 
     from .choices import OrgKind, RoleKind
-    from .models import Attachment, Organization, Role
+    from .models import Attachment, Organization, OrganizationName, Role, Succession
 
     counter = {"n": 0}
 
@@ -51,6 +53,24 @@ def _register_orgs_samples():
         n = _next()
         user = get_user_model().objects.create(username=f"sample_user_{n}")
         return Role.objects.create(user=user, organization=org, role=RoleKind.VIEWER)
+
+    @register_sample(OrganizationName)
+    def organization_name(org):
+        return OrganizationName.objects.create(
+            organization=org, name_vi=f"Tên cũ {_next()}", valid_to=datetime.date(2020, 1, 1)
+        )
+
+    @register_sample(Succession)
+    def succession(org):
+        n = _next()
+        old = org.add_child(
+            instance=Organization(
+                code=f"closed_{n}", kind=OrgKind.ASSOCIATION, name_vi=f"Hội đã giải thể {n}"
+            )
+        )
+        return Succession.objects.create(
+            predecessor=old, successor=org, date=datetime.date(2025, 7, 1)
+        )
 
     @register_sample(Attachment)
     def attachment(org):

@@ -1,6 +1,7 @@
 """Admin viewsets of organisations, roles, clusters and attachments."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -15,7 +16,9 @@ from .models import (
     ClusterLeadership,
     ClusterMembership,
     Organization,
+    OrganizationName,
     Role,
+    Succession,
 )
 from .wagtail import ScopedChooserViewSet, ScopedCreateView, ScopedModelViewSet
 
@@ -47,7 +50,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         "kind",
         "valid_from",
         "valid_to",
-        BooleanColumn("is_confirmed", label=_("confirmed")),
+        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["kind", "is_confirmed"]
     list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to", "depth"]
@@ -65,6 +68,8 @@ class OrganizationViewSet(ScopedModelViewSet):
         "unit",
         "is_confirmed",
         "note",
+        "predecessor_list",
+        "successor_list",
     ]
     add_view_class = OrganizationCreateView
     base_form_class = OrganizationForm
@@ -82,6 +87,27 @@ class OrganizationViewSet(ScopedModelViewSet):
     ]
 
 
+class OrganizationNameViewSet(ScopedModelViewSet):
+    model = OrganizationName
+    icon = "history"
+    menu_label = _("Earlier names")
+    form_fields = ["organization", "name_vi", "name_en", "valid_from", "valid_to"]
+    list_display = ["name_vi", "organization", "valid_from", "valid_to"]
+    list_export = ["name_vi", "name_en", "organization", "valid_from", "valid_to"]
+    list_select_related = ("organization",)
+    search_fields = ["search_text"]
+
+
+class SuccessionViewSet(ScopedModelViewSet):
+    model = Succession
+    icon = "arrow-right-full"
+    menu_label = _("Successions")
+    form_fields = ["predecessor", "successor", "kind", "date", "decision"]
+    list_display = ["predecessor", "successor", "kind", "date", "decision"]
+    list_export = ["predecessor", "successor", "kind", "date", "decision"]
+    list_select_related = ("predecessor", "successor")
+
+
 class RoleViewSet(ScopedModelViewSet):
     model = Role
     icon = "key"
@@ -95,7 +121,7 @@ class RoleViewSet(ScopedModelViewSet):
         "user",
         "organization",
         "role",
-        BooleanColumn("personal_data", label=_("may see personal data")),
+        BooleanColumn("personal_data", label=capfirst(_("may see personal data"))),
         "valid_to",
     ]
     list_filter = ["role", "personal_data"]
@@ -143,7 +169,7 @@ class ClusterMembershipViewSet(NationalModelViewSet):
         "organization",
         "valid_from",
         "valid_to",
-        BooleanColumn("is_confirmed", label=_("confirmed")),
+        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["cluster", "is_confirmed"]
     list_select_related = ("cluster", "organization")
@@ -205,7 +231,7 @@ class UnitMappingViewSet(NationalModelViewSet):
         "new_unit",
         "level",
         "basis",
-        BooleanColumn("is_confirmed", label=_("confirmed")),
+        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["level", "basis", "is_confirmed"]
     list_select_related = ("old_unit", "new_unit")
@@ -251,6 +277,15 @@ class AdministrativeUnitChooserViewSet(ScopedChooserViewSet):
 
 
 organization_viewset = OrganizationViewSet("organizations")
+
+
+class OrganizationHistoryGroup(ViewSetGroup):
+    menu_label = _("Organisation history")
+    menu_icon = "history"
+    menu_order = 105
+    items = (OrganizationNameViewSet("organization_names"), SuccessionViewSet("successions"))
+
+
 unit_chooser_viewset = AdministrativeUnitChooserViewSet("unit_chooser")
 role_viewset = RoleViewSet("roles")
 attachment_viewset = AttachmentViewSet("attachments")

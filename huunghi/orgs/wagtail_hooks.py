@@ -12,6 +12,7 @@ from .choices import Action, OrgKind
 from .views import AttachmentDownloadView, InviteUserView, RestoreView, TrashView
 from .viewsets import (
     ClusterGroup,
+    OrganizationHistoryGroup,
     PlacesGroup,
     attachment_viewset,
     organization_chooser_viewset,
@@ -30,6 +31,7 @@ def register_viewsets():
         organization_chooser_viewset,
         unit_chooser_viewset,
         ClusterGroup(),
+        OrganizationHistoryGroup(),
         PlacesGroup(),
     ]
 
