@@ -334,3 +334,55 @@ class OrganizationEditTests(TwoProvincesMixin, TestCase):
         # Wagtail answers a refused action with a redirect to the dashboard and a message
         self.assertRedirects(response, reverse("wagtailadmin_home"), fetch_redirect_response=False)
         assert Organization.objects.get(pk=org.pk).name_vi == "Hội A1"
+
+
+class OrganizationCreateTests(TestCase):
+    """A new organisation goes under a parent the user may change, never elsewhere."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from huunghi.orgs.choices import OrgKind, RoleKind
+        from huunghi.orgs.models import Role
+        from huunghi.orgs.tests.factories import UserFactory, make_org, national_root
+
+        root = national_root()
+        cls.province = make_org(root, code="create_a", kind=OrgKind.PROVINCIAL_UNION)
+        cls.other = make_org(root, code="create_b", kind=OrgKind.PROVINCIAL_UNION)
+        cls.editor = UserFactory(username="create_editor")
+        Role.objects.create(user=cls.editor, organization=cls.province, role=RoleKind.EDITOR)
+
+    def post(self, parent, code):
+        from django.urls import reverse
+
+        self.client.force_login(self.editor)
+        return self.client.post(
+            reverse("organizations:add"),
+            {
+                "parent": parent.pk,
+                "code": code,
+                "kind": "association",
+                "name_vi": "Hội hữu nghị Việt Nam – Lào tỉnh A",
+                "is_confirmed": "on",
+            },
+        )
+
+    def test_created_under_the_chosen_parent_and_logged(self):
+        from wagtail.models import ModelLogEntry
+
+        from huunghi.orgs.models import Organization
+
+        response = self.post(self.province, "Hoi_Viet_Lao_A")
+        self.assertEqual(response.status_code, 302)
+        created = Organization.objects.get(code="hoi_viet_lao_a")
+        self.assertEqual(created.get_parent().pk, self.province.pk)
+        entry = ModelLogEntry.objects.filter(object_id=str(created.pk)).get()
+        self.assertEqual(entry.action, "huunghi.create")
+        self.assertEqual(entry.user, self.editor)
+
+    def test_a_parent_outside_the_users_subtree_is_refused(self):
+        from huunghi.orgs.models import Organization
+
+        response = self.post(self.other, "hoi_lac_cho")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors["parent"])
+        self.assertFalse(Organization.objects.filter(code="hoi_lac_cho").exists())
