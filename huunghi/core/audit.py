@@ -70,13 +70,21 @@ def _plain(value):
     return str(value)
 
 
-def snapshot(instance) -> dict:
-    """The audited field values of ``instance``, keyed by field name."""
+def snapshot(instance, loaded: dict | None = None) -> dict:
+    """The audited field values of ``instance``, keyed by field name.
+
+    With ``loaded`` (attname → value as read from the database), only those fields are
+    taken, so deferred fields are never fetched one by one.
+    """
     values = {}
     for field in instance._meta.concrete_fields:
         if field.name in UNAUDITED_FIELDS or field.primary_key:
             continue
-        values[field.name] = _plain(getattr(instance, field.attname))
+        if loaded is not None:
+            if field.attname in loaded:
+                values[field.name] = _plain(loaded[field.attname])
+        elif field.attname not in instance.get_deferred_fields():
+            values[field.name] = _plain(getattr(instance, field.attname))
     return values
 
 

@@ -102,15 +102,25 @@ class BaseModel(models.Model):
         if creating:
             audit.write_log(self, audit.CREATE, {k: [None, v] for k, v in after.items() if v})
         else:
-            changes = audit.diff(getattr(self, "_audit_before", {}), after)
+            loaded = getattr(self, "_loaded_values", None)
+            if loaded is None:  # never read from the database: every value is news
+                changes = audit.diff({}, after)
+            else:
+                before = audit.snapshot(self, loaded)
+                changes = audit.diff(before, {k: v for k, v in after.items() if k in before})
             if changes:
                 audit.write_log(self, audit.EDIT, changes)
-        self._audit_before = after
+        self._loaded_values = {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.attname not in self.get_deferred_fields()
+        }
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._audit_before = audit.snapshot(instance)
+        # Kept as read (cheap); compared with the new values only when the record is saved.
+        instance._loaded_values = dict(zip(field_names, values, strict=False))
         return instance
 
     def build_search_text(self) -> str:
