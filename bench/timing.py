@@ -35,12 +35,30 @@ def measure(label: str, func: Callable[[], object], *, runs: int = 50, warmup: i
     return Timing(label, samples)
 
 
+def measure_interleaved(
+    funcs: dict[str, Callable[[], object]], *, runs: int = 50, warmup: int = 5
+) -> dict[str, Timing]:
+    """Like ``measure`` for several functions, taking turns run by run, so that a change in
+    the machine's load during the measurement weighs on all of them alike."""
+    for _ in range(warmup):
+        for func in funcs.values():
+            func()
+    samples: dict[str, list[float]] = {label: [] for label in funcs}
+    for _ in range(runs):
+        for label, func in funcs.items():
+            started = time.perf_counter()
+            func()
+            samples[label].append(time.perf_counter() - started)
+    return {label: Timing(label, values) for label, values in samples.items()}
+
+
 def print_table(headers: list[str], rows: list[list[object]]) -> None:
     cells = [[str(c) for c in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
         line = "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         )
         print(f"  {line}")
         if n == 0:

@@ -86,7 +86,7 @@ class ScaleContext:
     def rng(self, name: str) -> random.Random:
         """A generator of its own for each step, so a step's plan does not change when
         another step draws more or fewer numbers."""
-        return random.Random(f"{self.seed}:{self.size.name}:{name}")  # noqa: S311
+        return random.Random(f"{self.seed}:{self.size.name}:{name}")
 
 
 @dataclass
@@ -445,7 +445,6 @@ def users_and_roles(ctx: ScaleContext) -> None:
     for union in current_unions():
         wanted.append((f"{PREFIX}{union.code}_editor", union, RoleKind.EDITOR, True))
         wanted.append((f"{PREFIX}{union.code}_viewer", union, RoleKind.VIEWER, False))
-    # Whole rows: ``.only()`` on a BaseModel recurses in ``from_db`` (see bench/README.md).
     associations = Organization.objects.filter(
         code__startswith=PREFIX, kind=OrgKind.ASSOCIATION, deleted_at__isnull=True
     )
