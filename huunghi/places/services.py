@@ -25,6 +25,7 @@ from .choices import CodeSystem, MappingBasis, UnitLevel
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGACY_UNITS_FILE = DATA_DIR / "units-pre-2025.json.gz"
 MERGER_FILE = DATA_DIR / "provinces-2025-merger.csv"
+COUNTRY_NAMES_FILE = DATA_DIR / "country-names-vi.csv"
 PACKAGE_VERSION = "2025.10.1"
 BATCH_SIZE = 1000
 
@@ -104,9 +105,18 @@ def read_merger_table() -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def read_country_names_vi() -> dict[str, str]:
+    """The project's Vietnamese names for the countries the network works with most, where
+    pycountry's catalogue is archaic ("Căm Bốt"), wrong or missing (Czechia, Türkiye)."""
+    with COUNTRY_NAMES_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["code"]: row["name_vi"] for row in csv.DictReader(f)}
+
+
 def read_countries() -> list[dict]:
-    """Every ISO 3166-1 country with a Vietnamese name from pycountry's own catalogue."""
+    """Every ISO 3166-1 country with a Vietnamese name: the project's own names first, then
+    pycountry's catalogue, then the English name."""
     catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["vi"])
+    own = read_country_names_vi()
     rows = []
     for country in pycountry.countries:
         rows.append(
@@ -114,7 +124,7 @@ def read_countries() -> list[dict]:
                 "code": country.alpha_2,
                 "alpha3": country.alpha_3,
                 # gettext returns the msgid itself when there is no translation: the fallback.
-                "name_vi": catalogue.gettext(country.name),
+                "name_vi": own.get(country.alpha_2) or catalogue.gettext(country.name),
                 "name_en": getattr(country, "common_name", None) or country.name,
             }
         )

@@ -107,10 +107,28 @@ class LoadedUnitsTests(TestCase):
         self.assertEqual(Country.objects.count(), 249)
         self.assertEqual(Country.objects.get(code="VN").name_vi, "Việt Nam")
         laos = Country.objects.get(code="LA")
-        self.assertEqual(laos.name_vi, "Cộng hoà Nhân dân Dân chủ Lào")
+        self.assertEqual(laos.name_vi, "Lào")
         self.assertEqual(laos.name_en, "Laos")
         self.assertEqual(laos.alpha3, "LAO")
         self.assertIn("lao", laos.search_text)
+
+    def test_country_names_read_as_the_network_writes_them(self):
+        names = dict(
+            Country.objects.filter(code__in=["KH", "JP", "KR", "CZ", "TR", "AT"]).values_list(
+                "code", "name_vi"
+            )
+        )
+        self.assertEqual(
+            names,
+            {
+                "KH": "Campuchia",
+                "JP": "Nhật Bản",
+                "KR": "Hàn Quốc",
+                "CZ": "Séc",
+                "TR": "Thổ Nhĩ Kỳ",
+                "AT": "Áo",
+            },
+        )
 
 
 class PlacesLoadTests(TestCase):
