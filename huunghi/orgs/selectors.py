@@ -56,16 +56,26 @@ def cluster_member_figures(*, actor, cluster: Cluster, on_date=None) -> list[dic
     if not allowed:
         return []
     members = list(cluster.members_on(on_date).order_by("path"))
+    if not members:
+        return []
     active = Q(valid_from__isnull=True) | Q(valid_from__lte=on_date)
     active &= Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
-    figures = []
+    under_members = Q()
     for member in members:
-        below = Organization.objects.filter(
-            active, path__startswith=member.path, depth__gt=member.depth, deleted_at__isnull=True
-        )
-        counts = below.order_by().aggregate(
-            associations=Count("id", filter=Q(kind=OrgKind.ASSOCIATION)),
-            chapters=Count("id", filter=Q(kind=OrgKind.CHAPTER)),
-        )
-        figures.append({"organization": member.name_vi, **counts})
-    return figures
+        under_members |= Q(path__startswith=member.path, depth__gt=member.depth)
+    # One query for all members; rows are counted per member by their path prefix.
+    rows = (
+        Organization.objects.filter(active, under_members, deleted_at__isnull=True)
+        .filter(kind__in=[OrgKind.ASSOCIATION, OrgKind.CHAPTER])
+        .values_list("path", "kind")
+    )
+    counts = {m.path: {"associations": 0, "chapters": 0} for m in members}
+    steplen = Organization.steplen
+    for path, kind in rows:
+        for depth in range(1, len(path) // steplen):
+            prefix = path[: depth * steplen]
+            if prefix in counts:
+                key = "associations" if kind == OrgKind.ASSOCIATION else "chapters"
+                counts[prefix][key] += 1
+                break
+    return [{"organization": m.name_vi, **counts[m.path]} for m in members]
