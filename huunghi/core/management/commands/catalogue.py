@@ -1,6 +1,7 @@
 """Keep the translation catalogue honest: compiled .mo files must match the .po files,
 and every message of ours must be translated (no empty or fuzzy entries)."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -12,6 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 def catalogues():
     for base in settings.LOCALE_PATHS:
         yield from sorted(Path(base).glob("*/LC_MESSAGES/*.po"))
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
+
+
+def _placeholders(text):
+    return sorted(_PLACEHOLDER.findall(text or ""))
 
 
 def _entries(catalogue):
@@ -50,6 +58,10 @@ class Command(BaseCommand):
                 continue
             if _entries(po) != _entries(polib.mofile(str(mo_path))):
                 problems.append(f"{mo_path}: does not match {po_path.name} (run `make messages`)")
+            for entry in po:
+                translated = entry.msgstr or entry.msgstr_plural.get(0, "")
+                if entry.translated() and _placeholders(translated) != _placeholders(entry.msgid):
+                    problems.append(f"{po_path}: placeholders differ in “{entry.msgid}”")
             if po_path.parent.parent.name != "en":
                 for entry in po:
                     if entry.obsolete:
