@@ -1,10 +1,12 @@
 """Build the project's Vietnamese catalogue of the admin: Wagtail's and Django's own strings.
 
     python scripts/admin_catalogue.py export   # untranslated msgids → var/i18n/todo-N.po
-    python scripts/admin_catalogue.py merge    # var/i18n/done-*.po → locale/vi (and compile)
+    python scripts/admin_catalogue.py merge    # var/i18n/done-*.po → locale-admin/vi (compiled)
 
-The project catalogue (LOCALE_PATHS) takes precedence over the packages' own, so a string
-translated here is translated everywhere it appears, with the glossary's terms.
+``locale-admin`` is in LOCALE_PATHS after ``locale`` (our own strings, from makemessages), and
+both take precedence over the packages' own catalogues, so a string translated here is
+translated everywhere it appears, with the glossary's terms. ``export`` skips what
+``locale-admin`` already has, so a Wagtail upgrade yields only its new strings to translate.
 """
 
 import re
@@ -67,8 +69,9 @@ _cache: dict = {}
 
 
 def project_catalogue(domain):
-    path = ROOT / "locale" / "vi" / "LC_MESSAGES" / f"{domain}.po"
+    path = ROOT / "locale-admin" / "vi" / "LC_MESSAGES" / f"{domain}.po"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         po = polib.POFile()
         po.metadata = {
             "Content-Type": "text/plain; charset=UTF-8",
@@ -118,6 +121,15 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text or ""))
 
 
+def placeholders_ok(entry, translated: str) -> bool:
+    """Same placeholders as the msgid; a plural form (Vietnamese has one) may use any of the
+    placeholders of the singular and plural msgids."""
+    if entry.msgid_plural:
+        allowed = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
+        return set(placeholders(translated)) <= allowed
+    return placeholders(translated) == placeholders(entry.msgid)
+
+
 def merge():
     added = 0
     targets = {}
@@ -127,7 +139,7 @@ def merge():
             if not entry.translated() or "fuzzy" in entry.flags:
                 continue
             translated = entry.msgstr or entry.msgstr_plural.get(0, "")
-            if placeholders(translated) != placeholders(entry.msgid):
+            if not placeholders_ok(entry, translated):
                 print(f"skipped, placeholders differ: {entry.msgid!r} → {translated!r}")
                 continue
             path, ours = targets.get(domain) or project_catalogue(domain)

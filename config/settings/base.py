@@ -140,7 +140,10 @@ LOGIN_REDIRECT_URL = "wagtailadmin_home"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (built by makemessages from our code), then our Vietnamese catalogue of the
+# Wagtail and Django admin strings (built by scripts/admin_catalogue.py); both outrank the
+# packages' own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -186,6 +189,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USER_EDIT_FORM = "huunghi.orgs.forms.UserEditForm"
 WAGTAIL_USER_CREATION_FORM = "huunghi.orgs.forms.UserCreationForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "huunghi.orgs.forms.LoginForm"
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"

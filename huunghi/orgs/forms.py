@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
 
@@ -160,6 +161,15 @@ class InviteUserForm(forms.Form):
                 _("A user with this e-mail already exists. Grant them a role instead.")
             )
         return email
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form, with a translatable label on the password field (Wagtail's has
+    none, so Django would show the field name "Password" in English)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
 
 
 class UserEditForm(WagtailUserEditForm):

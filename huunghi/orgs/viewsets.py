@@ -23,6 +23,12 @@ from .models import (
 from .wagtail import ScopedChooserViewSet, ScopedCreateView, ScopedModelViewSet
 
 
+class YesNoColumn(BooleanColumn):
+    """A tick or a cross, read out as "Có"/"Không" (Wagtail's says "True"/"False")."""
+
+    cell_template_name = "orgs/tables/yes_no_cell.html"
+
+
 class OrganizationCreateView(ScopedCreateView):
     """A new organisation is placed in the tree under the parent the user chooses."""
 
@@ -50,7 +56,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         "kind",
         "valid_from",
         "valid_to",
-        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
+        YesNoColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["kind", "is_confirmed"]
     list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to", "depth"]
@@ -121,7 +127,7 @@ class RoleViewSet(ScopedModelViewSet):
         "user",
         "organization",
         "role",
-        BooleanColumn("personal_data", label=capfirst(_("may see personal data"))),
+        YesNoColumn("personal_data", label=capfirst(_("may see personal data"))),
         "valid_to",
     ]
     list_filter = ["role", "personal_data"]
@@ -169,7 +175,7 @@ class ClusterMembershipViewSet(NationalModelViewSet):
         "organization",
         "valid_from",
         "valid_to",
-        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
+        YesNoColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["cluster", "is_confirmed"]
     list_select_related = ("cluster", "organization")
@@ -231,7 +237,7 @@ class UnitMappingViewSet(NationalModelViewSet):
         "new_unit",
         "level",
         "basis",
-        BooleanColumn("is_confirmed", label=capfirst(_("confirmed"))),
+        YesNoColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["level", "basis", "is_confirmed"]
     list_select_related = ("old_unit", "new_unit")

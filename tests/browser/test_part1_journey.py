@@ -110,7 +110,7 @@ def test_editor_sees_own_province_and_404_for_another(page, network, screenshot)
     # The editor logs in and lands on the dashboard, which names their organisation.
     log_in(page, network.username, network.password)
     assert page.url == f"{base}/admin/"
-    assert page.title().startswith("Trang tổng quan")  # Wagtail's Vietnamese chrome
+    assert page.title().startswith("Bảng điều khiển")  # the glossary's word for Dashboard
     text = body_text(page)
     assert "Tài khoản" in text
     panel = page.locator("section.huunghi-dashboard")
@@ -196,12 +196,6 @@ ENGLISH_CHROME = (
 GARBLED = ("nhậpkhông", "nhậpcủa", "Tên người dùng Tên đăng nhập")
 
 
-@pytest.mark.xfail(
-    reason="parts of the login, dashboard, list and 404 pages are still English or garbled "
-    "Vietnamese: Wagtail's vi catalogue lacks them and locale/vi does not override them "
-    "(Part 2 completes the catalogue; this test then passes and the marker must go)",
-    strict=True,
-)
 def test_journey_pages_are_all_vietnamese(page, network):
     base = page.live_server_url
     found = []

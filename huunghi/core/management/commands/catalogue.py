@@ -22,6 +22,13 @@ def _placeholders(text):
     return sorted(_PLACEHOLDER.findall(text or ""))
 
 
+def _placeholders_ok(entry, translated):
+    if entry.msgid_plural:
+        allowed = set(_placeholders(entry.msgid)) | set(_placeholders(entry.msgid_plural))
+        return set(_placeholders(translated)) <= allowed
+    return _placeholders(translated) == _placeholders(entry.msgid)
+
+
 def _entries(catalogue):
     return {
         (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
@@ -60,7 +67,7 @@ class Command(BaseCommand):
                 problems.append(f"{mo_path}: does not match {po_path.name} (run `make messages`)")
             for entry in po:
                 translated = entry.msgstr or entry.msgstr_plural.get(0, "")
-                if entry.translated() and _placeholders(translated) != _placeholders(entry.msgid):
+                if entry.translated() and not _placeholders_ok(entry, translated):
                     problems.append(f"{po_path}: placeholders differ in “{entry.msgid}”")
             if po_path.parent.parent.name != "en":
                 for entry in po:
