@@ -68,6 +68,8 @@ SAME_IN_VIETNAMESE = {
 def _no_words(text: str) -> bool:
     """Only placeholders, spaces and punctuation: nothing to translate."""
     return not re.search(r"[^\W\d_]", PLACEHOLDER.sub("", text))
+
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huunghi.core.middleware.ActorMiddleware",
+    "huunghi.core.middleware.UserLanguageMiddleware",
     "huunghi.orgs.middleware.NationalOnlyAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

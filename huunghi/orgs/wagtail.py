@@ -283,3 +283,8 @@ class ScopedChooserViewSet(ChooserViewSet):
     chosen_multiple_view_class = ScopedChosenMultipleView
     creation_form_class = None
     form_fields = None
+    # Wagtail's defaults are translated once, at import, in the default language; lazy
+    # strings follow each user's language.
+    choose_one_text = _("Choose")
+    choose_another_text = _("Choose another")
+    edit_item_text = _("Edit")

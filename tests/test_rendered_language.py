@@ -1,0 +1,220 @@
+"""Rendered pages speak one language: a Vietnamese-speaking user meets no English word in
+the admin, and a user who chose English meets no Vietnamese in the interface.
+
+Every admin page that needs no argument is opened, and each viewset's inspect, edit and
+history pages for one record. English words are recognised by the vocabulary of the English
+msgids (Wagtail's, Django's, ours) less every word that also occurs in Vietnamese
+translations; Vietnamese by its letters with diacritics.
+"""
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import TestCase
+from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import translation
+from wagtail.admin.viewsets import viewsets as viewset_registry
+from wagtail.models import Page
+from wagtail.users.models import UserProfile
+
+from huunghi.orgs.choices import OrgKind, RoleKind
+from huunghi.orgs.models import Role
+from huunghi.orgs.testing import samples
+from huunghi.orgs.tests.factories import UserFactory, make_org
+from huunghi.orgs.wagtail import ScopedModelViewSet
+
+from .test_authorization_matrix import walk
+from .test_catalogue_coverage import PACKAGES, SITE
+
+#: English-looking words allowed on Vietnamese pages, and why
+ALLOWED_ON_VIETNAMESE_PAGES = {
+    "wagtail": "product name (logo, version)",
+    "csv": "file format",
+    "xlsx": "file format",
+    "api": "technical term",
+    "url": "technical term",
+    "email": "Vietnamese uses the word",
+    "slug": "technical term",
+    "id": "identifier",
+    "iso": "standard name",
+    "gso": "statistics office code system",
+}
+WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
+VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
+)
+
+
+class VisibleText(HTMLParser):
+    """Text a person sees: element text, and placeholder, title and aria-label attributes.
+    With ``interface_only``, the data (table cells, choices, field values) is left out:
+    names of people, places and organisations stay as entered in any language."""
+
+    SKIP = {"script", "style", "template", "noscript", "svg"}
+    DATA = {"td", "option", "textarea"}
+
+    def __init__(self, interface_only=False):
+        super().__init__()
+        self.skip = 0
+        self.parts = []
+        if interface_only:
+            self.SKIP = self.SKIP | self.DATA
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        if self.skip:
+            return
+        for name, value in attrs:
+            if name in ("placeholder", "title", "aria-label") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(content: str, interface_only=False) -> str:
+    parser = VisibleText(interface_only)
+    parser.feed(content)
+    return html.unescape(" ".join(parser.parts))
+
+
+def _catalogues(lang):
+    paths = [
+        SITE / p / "locale" / lang / "LC_MESSAGES" / f"{d}.po"
+        for p in PACKAGES
+        for d in ("django", "djangojs")
+    ]
+    paths += [Path(p) / lang / "LC_MESSAGES" / "django.po" for p in settings.LOCALE_PATHS]
+    return [polib.pofile(str(p)) for p in paths if p.exists()]
+
+
+def english_vocabulary() -> set[str]:
+    english, vietnamese = set(), set()
+    placeholder = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}|<[^>]+>")
+    for po in _catalogues("en"):
+        for e in po:
+            for w in WORD.findall(placeholder.sub(" ", f"{e.msgid} {e.msgid_plural}")):
+                if len(w) >= 3:
+                    english.add(w.lower())
+    for po in _catalogues("vi"):
+        for e in po:
+            for w in WORD.findall(placeholder.sub(" ", e.msgstr or e.msgstr_plural.get(0, ""))):
+                vietnamese.add(w.lower())
+    return english - vietnamese - set(ALLOWED_ON_VIETNAMESE_PAGES)
+
+
+class RenderedLanguageTests(TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpTestData(cls):
+        root = make_org(
+            None,
+            code="vufo",
+            kind=OrgKind.NATIONAL_UNION,
+            name_vi="Liên hiệp các tổ chức hữu nghị Việt Nam",
+        )
+        cls.province = make_org(
+            root,
+            code="dong_thap",
+            kind=OrgKind.PROVINCIAL_UNION,
+            name_vi="Liên hiệp các tổ chức hữu nghị tỉnh Đồng Tháp",
+        )
+        cls.user = UserFactory(username="ngon_ngu", first_name="Lan", last_name="Nguyễn")
+        Role.objects.create(
+            user=cls.user, organization=root, role=RoleKind.ADMIN, personal_data=True
+        )
+        cls.records = {model: make(cls.province) for model, make in samples().items()}
+        cls.english = english_vocabulary()
+
+    def pages(self):
+        """(label, url) of every admin page the matrix knows that renders for an admin."""
+        urls = []
+        for name in sorted(set(walk(get_resolver().url_patterns))):
+            if (
+                not name.startswith(("wagtailadmin_home", "wagtailadmin_account", "orgs_"))
+                and ":index" not in name
+            ):
+                continue
+            try:
+                urls.append((name, reverse(name)))
+            except NoReverseMatch:
+                continue
+        for viewset in viewset_registry.viewsets:
+            if isinstance(viewset, ScopedModelViewSet) and viewset.model in self.records:
+                pk = self.records[viewset.model].pk
+                urls.append((f"{viewset.url_namespace}:add", reverse(viewset.get_url_name("add"))))
+                for view in ("inspect", "edit", "history"):
+                    urls.append(
+                        (
+                            f"{viewset.url_namespace}:{view}",
+                            reverse(viewset.get_url_name(view), args=[pk]),
+                        )
+                    )
+        return urls
+
+    def render(self, url, language):
+        profile = UserProfile.get_for_user(self.user)
+        profile.preferred_language = language
+        profile.save()
+        self.client.force_login(self.user)
+        with translation.override(language):
+            response = self.client.get(url, follow=True)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            return None
+        return visible_text(response.content.decode(), interface_only=language == "en")
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="Part 2 in progress: some column headers ('Actions'), field names without a "
+        "verbose name ('cluster', 'user'), raw values in the history ('viewer', 'path') and "
+        "the inspect view's technical fields are still English",
+    )
+    def test_vietnamese_pages_have_no_english_words(self):
+        Page.objects.get(depth=1)  # the tree root exists: the page explorer renders
+        found = {}
+        for name, url in self.pages():
+            text = self.render(url, "vi")
+            if text is None:
+                continue
+            words = {w for w in WORD.findall(text) if w.lower() in self.english and not w.isupper()}
+            if words:
+                found[f"{name} {url}"] = sorted(words)
+        self.assertEqual(found, {})
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="Part 2 in progress: Wagtail's redirects filter translates its choices at "
+        "import time, in the default language",
+    )
+    def test_english_pages_have_no_vietnamese_interface_text(self):
+        from huunghi.orgs.models import Organization
+
+        # Data stays as entered, in Vietnamese; so does the platform's name.
+        data = {str(obj) for obj in self.records.values()} | {
+            settings.WAGTAIL_SITE_NAME,
+            "Nguyễn",
+            *Organization.objects.values_list("name_vi", flat=True),
+        }
+        found = {}
+        for name, url in self.pages():
+            text = self.render(url, "en")
+            if text is None:
+                continue
+            for value in sorted(data, key=len, reverse=True):
+                text = text.replace(value, " ")
+            words = {w for w in WORD.findall(text) if VIETNAMESE_LETTERS.search(w)}
+            if words:
+                found[f"{name} {url}"] = sorted(words)
+        self.assertEqual(found, {})
