@@ -27,6 +27,10 @@ UNAUDITED_FIELDS = {
     "search_text",
     "deleted_at",
     "deleted_by",
+    # treebeard's bookkeeping of the tree
+    "path",
+    "depth",
+    "numchild",
 }
 
 

@@ -9,6 +9,7 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         register_permission_policies()
+        make_wagtail_labels_lazy()
 
 
 def register_permission_policies():
@@ -34,3 +35,16 @@ def register_permission_policies():
             policy_registry.register(model, NationalPermissionPolicy(model))
         elif issubclass(model, ScopedModelMixin):
             policy_registry.register(model, OrgPermissionPolicy(model))
+
+
+def make_wagtail_labels_lazy():
+    """Wagtail 8.0's redirects filter (wagtail/contrib/redirects/filters.py) translates its
+    labels with ``gettext`` at import, in the default language, so a user who chose English
+    sees them in Vietnamese. Give them lazy strings that follow each user's language."""
+    from django.utils.translation import gettext_lazy
+    from wagtail.contrib.redirects.filters import RedirectsReportFilterSet
+
+    kind = RedirectsReportFilterSet.base_filters["is_permanent"]
+    kind.label = gettext_lazy("Type")
+    kind.extra["choices"] = ((True, gettext_lazy("Permanent")), (False, gettext_lazy("Temporary")))
+    kind.extra["empty_label"] = gettext_lazy("All")

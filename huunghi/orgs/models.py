@@ -344,7 +344,9 @@ class Cluster(NationalReferenceModel):
 class ClusterMembership(NationalReferenceModel):
     """A provincial union's membership of a cluster, from one date to another."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("provincial union"),
@@ -370,7 +372,9 @@ class ClusterMembership(NationalReferenceModel):
 class ClusterLeadership(NationalReferenceModel):
     """The cluster head and deputy named for one year."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="leaderships")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="leaderships"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     head = models.ForeignKey(
         Organization,
@@ -407,9 +411,14 @@ class ClusterLeadership(NationalReferenceModel):
 class ClusterCoordinator(NationalReferenceModel):
     """A user who coordinates a cluster: sees the figures of its members, not their records."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="coordinators")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="coordinators"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="huunghi_cluster_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="huunghi_cluster_roles",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)

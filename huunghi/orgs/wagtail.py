@@ -174,6 +174,17 @@ class ScopedModelViewSet(ModelViewSet):
     copy_view_class = ScopedCopyView
     inspect_view_class = ScopedInspectView
     inspect_view_enabled = True
+    #: bookkeeping fields a reader of the record has no use for
+    inspect_view_fields_exclude = [
+        "id",
+        "search_text",
+        "version",
+        "deleted_at",
+        "deleted_by",
+        "path",
+        "depth",
+        "numchild",
+    ]
     copy_view_enabled = False
     base_form_class = ScopedAdminForm
     add_to_admin_menu = False

@@ -121,9 +121,16 @@ def _describe_changes(log_entry):
         label = name
         if model is not None:
             try:
-                label = str(model._meta.get_field(name).verbose_name)
+                field = model._meta.get_field(name)
             except Exception:  # a field removed since the entry was written
-                label = name
+                field = None
+            if field is not None:
+                label = str(field.verbose_name)
+                choices = dict(field.flatchoices or ())
+                before, after = choices.get(before, before), choices.get(after, after)
+                if isinstance(after, bool) or isinstance(before, bool):
+                    yes_no = {True: _("Yes"), False: _("No"), None: "—"}
+                    before, after = yes_no.get(before, before), yes_no.get(after, after)
         if before in (None, ""):
             parts.append(f"{label}: {after}")
         else:

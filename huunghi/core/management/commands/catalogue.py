@@ -37,6 +37,30 @@ def _entries(catalogue):
     }
 
 
+def fill_from_other_catalogues():
+    """A string of ours that Wagtail or Django also uses ("Yes", "Actions") takes the
+    translation already reviewed in another of our catalogues, so it reads the same."""
+    by_language: dict[str, dict] = {}
+    for po_path in catalogues():
+        language = po_path.parent.parent.name
+        for entry in polib.pofile(str(po_path)):
+            if entry.translated() and "fuzzy" not in entry.flags:
+                by_language.setdefault(language, {})[(entry.msgctxt, entry.msgid)] = entry
+    for po_path in catalogues():
+        po = polib.pofile(str(po_path))
+        known = by_language.get(po_path.parent.parent.name, {})
+        changed = False
+        for entry in po:
+            source = known.get((entry.msgctxt, entry.msgid))
+            if source is not None and (not entry.translated() or "fuzzy" in entry.flags):
+                entry.msgstr, entry.msgstr_plural = source.msgstr, dict(source.msgstr_plural)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                changed = True
+        if changed:
+            po.save(str(po_path))
+
+
 class Command(BaseCommand):
     help = "Check (--check) or rebuild (--update, needs GNU gettext) the translation catalogues."
 
@@ -52,6 +76,7 @@ class Command(BaseCommand):
                 ignore_patterns=[".venv/*", "var/*", "tests/*", "*/tests/*", "bench/*"],
                 no_obsolete=True,
             )
+            fill_from_other_catalogues()
             for po_path in catalogues():
                 polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
                 self.stdout.write(f"compiled {po_path}")
