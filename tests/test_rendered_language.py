@@ -36,6 +36,11 @@ from .test_catalogue_coverage import PACKAGES, SITE
 UNTRANSLATABLE_PAGES = {
     "/admin/sites/": "Wagtail 8.0 labels these columns with raw field names (wagtail/sites/views.py)",
     "/admin/sites/results/": "the same listing",
+    "/admin/workflows/add/": "Wagtail 8.0's WorkflowPageForm.page has no label, so Django shows "
+    "the field name (wagtail/admin/forms/workflows.py); national administrators only",
+    "/admin/groups/new/": "Django stores permission names ('Can add …') in the database at "
+    "migration time, and Wagtail translates its permission labels once, at import; groups "
+    "are for national administrators only: roles, not groups, grant access in Hữu Nghị",
 }
 ALLOWED_ON_VIETNAMESE_PAGES = {
     "wagtail": "product name (logo, version)",
@@ -169,21 +174,21 @@ class RenderedLanguageTests(TestCase):
     def pages(self):
         """(label, url) of every admin page the matrix knows that renders for an admin."""
         urls = []
+        skip = ("wagtailadmin_logout", "wagtailadmin_error_test", "wagtailadmin_sprite")
         for name in sorted(set(walk(get_resolver().url_patterns))):
-            if (
-                not name.startswith(("wagtailadmin_home", "wagtailadmin_account", "orgs_"))
-                and ":index" not in name
-            ):
+            if name.startswith(skip) or name in ("None", "home", "wagtail_serve"):
                 continue
             try:
-                urls.append((name, reverse(name)))
+                url = reverse(name)
             except NoReverseMatch:
                 continue
+            if url.startswith("/admin/") and "/api/" not in url:
+                urls.append((name, url))
         for viewset in viewset_registry.viewsets:
             if isinstance(viewset, ScopedModelViewSet) and viewset.model in self.records:
                 pk = self.records[viewset.model].pk
                 urls.append((f"{viewset.url_namespace}:add", reverse(viewset.get_url_name("add"))))
-                for view in ("inspect", "edit", "history"):
+                for view in ("inspect", "edit", "history", "delete"):
                     urls.append(
                         (
                             f"{viewset.url_namespace}:{view}",
@@ -227,7 +232,7 @@ class RenderedLanguageTests(TestCase):
         found = {}
         for name, url in self.pages():
             text = self.render(url, "en")
-            if text is None:
+            if text is None or url in UNTRANSLATABLE_PAGES:
                 continue
             for value in sorted(data, key=len, reverse=True):
                 text = text.replace(value, " ")
