@@ -25,6 +25,7 @@ UNAUDITED_FIELDS = {
     "updated_at",
     "created_at",
     "search_text",
+    "user_sort_key",
     "deleted_at",
     "deleted_by",
     # treebeard's bookkeeping of the tree

@@ -290,12 +290,15 @@ class Role(OrgOwnedModel):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    #: Vietnamese order of the holder's name (given, middle, family), same on every engine
+    user_sort_key = models.CharField(max_length=400, editable=False, default="", db_index=True)
 
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
 
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
+        ordering = ["user_sort_key", "organization__path"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organization", "role"],
@@ -306,6 +309,15 @@ class Role(OrgOwnedModel):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+    def save(self, *args, **kwargs):
+        from huunghi.core.collation import person_sort_key
+
+        family, _sep, middle = (self.user.last_name or "").partition(" ")
+        self.user_sort_key = person_sort_key(family, middle, self.user.first_name or "")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "user_sort_key"}
+        super().save(*args, **kwargs)
 
     def build_search_text(self):
         from huunghi.core.text import normalise
