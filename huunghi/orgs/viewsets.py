@@ -121,6 +121,7 @@ class RoleViewSet(ScopedModelViewSet):
     add_to_admin_menu = True
     menu_order = 110
     base_form_class = RoleGrantForm
+    inspect_view_fields_exclude = [*ScopedModelViewSet.inspect_view_fields_exclude, "user_sort_key"]
     list_select_related = ("user", "organization")
     form_fields = ["user", "organization", "role", "personal_data", "valid_from", "valid_to"]
     list_display = [
