@@ -386,3 +386,29 @@ class OrganizationCreateTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors["parent"])
         self.assertFalse(Organization.objects.filter(code="hoi_lac_cho").exists())
+
+
+class DashboardSearchTests(TestCase):
+    """The dashboard's search box searches organisations, which every member of staff may do."""
+
+    def test_search_box_leads_to_the_organisations_found(self):
+        from django.urls import reverse
+
+        from huunghi.orgs.choices import OrgKind, RoleKind
+        from huunghi.orgs.models import Role
+        from huunghi.orgs.tests.factories import UserFactory, make_org, national_root
+
+        province = make_org(
+            national_root(),
+            code="search_dt",
+            kind=OrgKind.PROVINCIAL_UNION,
+            name_vi="Liên hiệp các tổ chức hữu nghị tỉnh Đồng Tháp",
+        )
+        user = UserFactory(username="search_viewer")
+        Role.objects.create(user=user, organization=province, role=RoleKind.VIEWER)
+        self.client.force_login(user)
+        home = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(home, f'action="{reverse("organizations:index")}"')
+        self.assertContains(home, "Tìm kiếm tổ chức…")
+        found = self.client.get(reverse("organizations:index"), {"q": "dong thap"})
+        self.assertEqual([o.pk for o in found.context["object_list"]], [province.pk])
