@@ -9,32 +9,23 @@ translated everywhere it appears, with the glossary's terms. ``export`` skips wh
 ``locale-admin`` already has, so a Wagtail upgrade yields only its new strings to translate.
 """
 
-import re
 import sys
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(polib.__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from huunghi.core.catalogues import (  # noqa: E402 (needs the project on the path)
+    ADMIN_PACKAGES,
+    SITE_PACKAGES,
+    format_specs_match,
+)
+
+SITE = SITE_PACKAGES
+PACKAGES = ADMIN_PACKAGES
 WORK = ROOT / "var" / "i18n"
-PACKAGES = [
-    "wagtail/admin",
-    "wagtail",
-    "wagtail/users",
-    "wagtail/snippets",
-    "wagtail/documents",
-    "wagtail/images",
-    "wagtail/search",
-    "wagtail/contrib/forms",
-    "wagtail/contrib/redirects",
-    "wagtail/contrib/settings",
-    "wagtail/embeds",
-    "wagtail/sites",
-    "django/conf",
-    "django/contrib/auth",
-    "django/contrib/contenttypes",
-]
 CHUNKS = 5
 
 
@@ -114,22 +105,6 @@ def export():
     print(f"{len(todo)} entries in {CHUNKS} files under {WORK}")
 
 
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
-
-
-def placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER.findall(text or ""))
-
-
-def placeholders_ok(entry, translated: str) -> bool:
-    """Same placeholders as the msgid; a plural form (Vietnamese has one) may use any of the
-    placeholders of the singular and plural msgids."""
-    if entry.msgid_plural:
-        allowed = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
-        return set(placeholders(translated)) <= allowed
-    return placeholders(translated) == placeholders(entry.msgid)
-
-
 def merge():
     added = 0
     targets = {}
@@ -139,7 +114,7 @@ def merge():
             if not entry.translated() or "fuzzy" in entry.flags:
                 continue
             translated = entry.msgstr or entry.msgstr_plural.get(0, "")
-            if not placeholders_ok(entry, translated):
+            if not format_specs_match(entry, translated):
                 print(f"skipped, placeholders differ: {entry.msgid!r} → {translated!r}")
                 continue
             path, ours = targets.get(domain) or project_catalogue(domain)

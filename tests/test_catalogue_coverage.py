@@ -13,24 +13,15 @@ import polib
 import pytest
 from django.conf import settings
 
-SITE = Path(polib.__file__).resolve().parent
-PACKAGES = [
-    "wagtail/admin",
-    "wagtail",
-    "wagtail/users",
-    "wagtail/snippets",
-    "wagtail/documents",
-    "wagtail/images",
-    "wagtail/search",
-    "wagtail/contrib/forms",
-    "wagtail/contrib/redirects",
-    "wagtail/contrib/settings",
-    "wagtail/embeds",
-    "wagtail/sites",
-    "django/conf",
-    "django/contrib/auth",
-    "django/contrib/contenttypes",
-]
+from huunghi.core.catalogues import (
+    ADMIN_PACKAGES,
+    FORMAT_SPEC,
+    SITE_PACKAGES,
+    format_specs_match,
+)
+
+SITE = SITE_PACKAGES
+PACKAGES = ADMIN_PACKAGES
 #: msgids that read the same in Vietnamese, and why
 SAME_IN_VIETNAMESE = {
     "Email": "the usual Vietnamese word for e-mail",
@@ -67,14 +58,7 @@ SAME_IN_VIETNAMESE = {
 
 def _no_words(text: str) -> bool:
     """Only placeholders, spaces and punctuation: nothing to translate."""
-    return not re.search(r"[^\W\d_]", PLACEHOLDER.sub("", text))
-
-
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
-
-
-def _placeholders(text):
-    return set(PLACEHOLDER.findall(text or ""))
+    return not re.search(r"[^\W\d_]", FORMAT_SPEC.sub("", text))
 
 
 def _catalogue(path):
@@ -118,10 +102,7 @@ def _problems():
         same = text.strip() == entry.msgid.strip()
         if same and entry.msgid.strip() not in SAME_IN_VIETNAMESE and not _no_words(entry.msgid):
             problems.append(f"same as English — {where}")
-        allowed = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural)
-        if not _placeholders(text) <= allowed or (
-            not entry.msgid_plural and _placeholders(text) != _placeholders(entry.msgid)
-        ):
+        if not format_specs_match(entry, text):
             problems.append(f"placeholders differ — {where}: {text!r}")
     return problems
 

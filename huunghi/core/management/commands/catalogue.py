@@ -1,7 +1,6 @@
 """Keep the translation catalogue honest: compiled .mo files must match the .po files,
 and every message of ours must be translated (no empty or fuzzy entries)."""
 
-import re
 from pathlib import Path
 
 import polib
@@ -9,24 +8,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from huunghi.core.catalogues import format_specs_match
+
 
 def catalogues():
     for base in settings.LOCALE_PATHS:
         yield from sorted(Path(base).glob("*/LC_MESSAGES/*.po"))
-
-
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")
-
-
-def _placeholders(text):
-    return sorted(_PLACEHOLDER.findall(text or ""))
-
-
-def _placeholders_ok(entry, translated):
-    if entry.msgid_plural:
-        allowed = set(_placeholders(entry.msgid)) | set(_placeholders(entry.msgid_plural))
-        return set(_placeholders(translated)) <= allowed
-    return _placeholders(translated) == _placeholders(entry.msgid)
 
 
 def _entries(catalogue):
@@ -92,7 +79,7 @@ class Command(BaseCommand):
                 problems.append(f"{mo_path}: does not match {po_path.name} (run `make messages`)")
             for entry in po:
                 translated = entry.msgstr or entry.msgstr_plural.get(0, "")
-                if entry.translated() and not _placeholders_ok(entry, translated):
+                if entry.translated() and not format_specs_match(entry, translated):
                     problems.append(f"{po_path}: placeholders differ in “{entry.msgid}”")
             if po_path.parent.parent.name != "en":
                 for entry in po:
