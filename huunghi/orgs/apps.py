@@ -1,8 +1,10 @@
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class OrgsConfig(AppConfig):
+    default = True  # this module also holds UsersConfig
     name = "huunghi.orgs"
     label = "orgs"
     verbose_name = _("Organisations")
@@ -10,6 +12,33 @@ class OrgsConfig(AppConfig):
     def ready(self):
         register_permission_policies()
         make_wagtail_labels_lazy()
+        keep_user_sort_keys()
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with our users list, which sorts in Vietnamese name order."""
+
+    user_viewset = "huunghi.orgs.users.UserViewSet"
+
+
+def keep_user_sort_keys():
+    """Store each user's Vietnamese sort key when the user is saved, for the users list
+    and the roles list (a derived index, like a search index: a signal is the place)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_save
+
+    from .models import Role, UserSortKey, user_sort_key
+
+    def store(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        key = user_sort_key(instance)
+        UserSortKey.objects.update_or_create(user=instance, defaults={"key": key})
+        Role.all_objects.filter(user=instance).exclude(user_sort_key=key).update(user_sort_key=key)
+
+    post_save.connect(
+        store, sender=get_user_model(), weak=False, dispatch_uid="huunghi_user_sort_key"
+    )
 
 
 def register_permission_policies():

@@ -311,10 +311,7 @@ class Role(OrgOwnedModel):
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
 
     def save(self, *args, **kwargs):
-        from huunghi.core.collation import person_sort_key
-
-        family, _sep, middle = (self.user.last_name or "").partition(" ")
-        self.user_sort_key = person_sort_key(family, middle, self.user.first_name or "")
+        self.user_sort_key = user_sort_key(self.user)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "user_sort_key"}
         super().save(*args, **kwargs)
@@ -482,3 +479,33 @@ class Attachment(OrgOwnedModel):
     @cached_property
     def content_type(self) -> str:
         return mimetypes.guess_type(self.original_name)[0] or "application/octet-stream"
+
+
+def user_sort_key(user) -> str:
+    """Vietnamese order of a user's name: Django's ``first_name`` holds the given name and
+    ``last_name`` the family name followed by the middle name ("Nguyễn Thị")."""
+    from huunghi.core.collation import person_sort_key
+
+    family, _sep, middle = (user.last_name or "").partition(" ")
+    return person_sort_key(family, middle, user.first_name or "")
+
+
+class UserSortKey(models.Model):
+    """The stored Vietnamese sort key of a user's name, so that the users list and every
+    list of roles sort in Vietnamese order in SQL on every engine. Kept up to date when the
+    user is saved (see ``OrgsConfig.ready``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="huunghi_sort_key",
+    )
+    key = models.CharField(max_length=400, db_index=True)
+
+    class Meta:
+        verbose_name = _("user sort key")
+        verbose_name_plural = _("user sort keys")
+
+    def __str__(self):
+        return self.key

@@ -41,3 +41,25 @@ class RoleListOrderTests(TestCase):
             [row[0] for row in rows[1:]],
             [str(Role.objects.get(user__username=u).user) for u in expected],
         )
+
+    def test_users_list_in_vietnamese_order_by_default(self):
+        national_admin = UserFactory(username="order_nat", first_name="Zô", last_name="Tạ")
+        Role.objects.create(user=national_admin, organization=national_root(), role=RoleKind.ADMIN)
+        self.client.force_login(national_admin)
+        response = self.client.get(reverse("wagtailusers_users:index"))
+        self.assertEqual(response.status_code, 200)
+        names = [u.username for u in response.context["object_list"]]
+        expected = ["u_an2", "u_an1", "u_anh", "u_binh", "u_dung", "u_dao", "order_admin"]
+        self.assertEqual([n for n in names if n in expected], expected)
+        reverse_order = self.client.get(reverse("wagtailusers_users:index"), {"ordering": "-name"})
+        reversed_names = [u.username for u in reverse_order.context["object_list"]]
+        self.assertEqual([n for n in reversed_names if n in expected], expected[::-1])
+
+    def test_renaming_a_user_moves_their_roles(self):
+        user = Role.objects.get(user__username="u_binh").user
+        user.first_name = "A"
+        user.save()
+        self.client.force_login(self.admin)
+        response = self.client.get(reverse("roles:index"))
+        names = [r.user.username for r in response.context["object_list"]]
+        self.assertLess(names.index("u_binh"), names.index("u_anh"))
