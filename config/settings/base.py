@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "huunghi.core",
     "huunghi.orgs",
     "huunghi.places",
+    "huunghi.people",
+    "huunghi.network",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

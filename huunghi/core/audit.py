@@ -26,6 +26,10 @@ UNAUDITED_FIELDS = {
     "created_at",
     "search_text",
     "user_sort_key",
+    "sort_key",
+    "name_key",
+    "phone_key",
+    "personal_search_text",
     "deleted_at",
     "deleted_by",
     # treebeard's bookkeeping of the tree
@@ -33,6 +37,9 @@ UNAUDITED_FIELDS = {
     "depth",
     "numchild",
 }
+
+
+REDACTED = "•••"
 
 
 def get_actor():
@@ -106,7 +113,13 @@ def write_log(instance, action: str, changes: dict | None = None):
     """Record ``action`` on ``instance`` in the log that the admin history shows."""
     from wagtail.log_actions import log
 
-    data = {"changes": changes or {}}
+    changes = dict(changes or {})
+    # Personal data stays out of the log, which every viewer of the record can read: the
+    # log says that such a field changed, not its values.
+    for name in getattr(type(instance), "audit_redacted_fields", ()):
+        if name in changes:
+            changes[name] = [REDACTED if v not in (None, "") else v for v in changes[name]]
+    data = {"changes": changes}
     actor = get_actor()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     log(instance=instance, action=action, user=user, data=data)

@@ -509,3 +509,81 @@ class UserSortKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ImportJob(OrgOwnedModel):
+    """An upload of a spreadsheet into the organisation's records (members now, aid history
+    later): validated in the background, row by row, then applied whole or not at all once
+    the user confirms. ``problems`` lists each bad cell as the user must read it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        INVALID = "invalid", _("Has errors")
+        VALID = "valid", _("Ready to import")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=30)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to=_private_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    clean_rows = models.PositiveIntegerField(_("rows without errors"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ExportLog(models.Model):
+    """A bulk export that carried personal data: who, when, what filter, how many rows
+    (FACTS.md §9: each access to personal data in bulk is logged)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    what = models.CharField(_("what"), max_length=100)
+    file_format = models.CharField(_("format"), max_length=10)
+    query = models.TextField(_("filter"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+    personal_data = models.BooleanField(_("with personal data"), default=False)
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} — {self.what} — {self.created_at:%d/%m/%Y %H:%M}"
