@@ -97,6 +97,12 @@ class Chapter(OrganizationProfile):
         verbose_name_plural = _("chapters")
         ordering = ["organization__path"]
 
+    @property
+    def unit(self):
+        return self.organization.unit or "—"
+
+    unit.fget.short_description = _("commune")
+
 
 class Membership(OrgOwnedModel):
     """A member of an association or chapter: a person, or for a collective member an

@@ -127,7 +127,10 @@ def _describe_changes(log_entry):
             if field is not None:
                 label = str(field.verbose_name)
                 choices = dict(field.flatchoices or ())
-                before, after = choices.get(before, before), choices.get(after, after)
+                if choices and not isinstance(before, list | dict):
+                    before = choices.get(before, before)
+                if choices and not isinstance(after, list | dict):
+                    after = choices.get(after, after)
                 if isinstance(after, bool) or isinstance(before, bool):
                     yes_no = {True: _("Yes"), False: _("No"), None: "—"}
                     before, after = yes_no.get(before, before), yes_no.get(after, after)
