@@ -24,7 +24,7 @@ NATIONAL_ONLY = r"^(wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|w
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures)$"
 
 
 def walk(patterns, ns=None):
@@ -277,6 +277,17 @@ class CustomScopedViewTests(MatrixTestCase):
                     self.assertEqual(response.status_code, 302)
                     Attachment.all_objects.get(pk=sample_b.pk).delete()
 
+    def test_network_figures(self):
+        for level, role, org, user in self.users:
+            with self.subTest(level=level, role=role):
+                self.client.force_login(user)
+                url = reverse("network_figures")
+                own = self.client.get(url, {"organization": org.pk})
+                self.assertEqual(own.status_code, 200)
+                self.assertEqual(own.context["counts"]["root"], org)
+                other = self.client.get(url, {"organization": self.b.pk})
+                self.assertEqual(other.status_code, 200 if level == "national" else 404)
+
     def test_attachment_download(self):
         from huunghi.orgs.models import Attachment
 
@@ -370,18 +381,32 @@ class NationalAndReferenceTests(MatrixTestCase):
                     self.assertEqual(cluster.name_vi, "Cụm số 9")
 
 
-@pytest.mark.parametrize("name", ["organizations:index", "roles:index", "attachments:index"])
+LIST_PAGES = [
+    "organizations:index",
+    "roles:index",
+    "attachments:index",
+    "persons:index",
+    "consents:index",
+    "person_merges:index",
+    "associations:index",
+    "chapters:index",
+    "memberships:index",
+    "membership_periods:index",
+    "congresses:index",
+    "positions:index",
+]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
 def test_list_pages_query_count_does_not_grow(name, client, django_assert_max_num_queries, db):
     """No N+1: the list page's query count does not depend on the number of rows."""
     root = make_org(None, code="vufo", kind=OrgKind.NATIONAL_UNION, name_vi="VUFO")
     user = UserFactory(username="qc_admin")
-    Role.objects.create(user=user, organization=root, role=RoleKind.ADMIN)
+    Role.objects.create(user=user, organization=root, role=RoleKind.ADMIN, personal_data=True)
     client.force_login(user)
     make = samples()
-    model = {"organizations:index": Organization, "roles:index": Role}.get(name)
-    from huunghi.orgs.models import Attachment
-
-    model = model or Attachment
+    namespace = name.split(":")[0]
+    model = next(v.model for v in scoped_viewsets() if v.url_namespace == namespace)
     for _ in range(3):
         make[model](root)
     client.get(reverse(name))

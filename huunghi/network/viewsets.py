@@ -66,6 +66,7 @@ class AssociationViewSet(ScopedModelViewSet):
     add_view_class = AssociationCreateView
     edit_view_class = ProfileEditView
     list_select_related = ("organization",)
+    list_prefetch_related = ("partner_countries",)
     list_display = ["organization", "country_list", "status", "founding_decision_date"]
     list_filter = ["status", "partner_countries"]
     list_export = [

@@ -98,6 +98,8 @@ class ScopedWriteMixin:
 class ScopedIndexView(model_views.IndexView):
     #: relations the list shows, fetched in the same query (no N+1)
     list_select_related: tuple[str, ...] = ()
+    #: many-valued relations the list shows, fetched in one more query
+    list_prefetch_related: tuple[str, ...] = ()
 
     def search_queryset(self, queryset):
         # Search ignores diacritics and case through the normalised shadow column.
@@ -113,6 +115,8 @@ class ScopedIndexView(model_views.IndexView):
         queryset = super().get_base_queryset() & allowed
         if self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            queryset = queryset.prefetch_related(*self.list_prefetch_related)
         return queryset
 
     @cached_property
@@ -220,9 +224,14 @@ class ScopedModelViewSet(ModelViewSet):
 
     #: relations the list page shows, fetched with the rows
     list_select_related: tuple[str, ...] = ()
+    list_prefetch_related: tuple[str, ...] = ()
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
+        return super().get_index_view_kwargs(
+            list_select_related=self.list_select_related,
+            list_prefetch_related=self.list_prefetch_related,
+            **kwargs,
+        )
 
     def _url_finder_class(self):
         viewset = self
