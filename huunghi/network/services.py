@@ -71,6 +71,7 @@ def chapter_create(
     unit=None,
     valid_from: datetime.date | None = None,
     name_en: str = "",
+    short_name_vi: str = "",
     **profile,
 ) -> Chapter:
     """Create a chapter under an association or directly under a union."""
@@ -84,6 +85,7 @@ def chapter_create(
             code=code,
             name_vi=name_vi,
             name_en=name_en,
+            short_name_vi=short_name_vi,
             unit=unit,
             valid_from=valid_from,
         )
