@@ -59,11 +59,7 @@ class NetworkFormsTests(TestCase):
                 "founding_decision_number": "12/QĐ-UBND",
             },
         )
-        self.assertEqual(
-            response.status_code,
-            302,
-            getattr(response, "context", None) and response.context["form"].errors,
-        )
+        self.assertEqual(response.status_code, 302)
         association = Association.objects.get(
             organization__name_vi="Hội hữu nghị Việt Nam – Lào tỉnh P"
         )
