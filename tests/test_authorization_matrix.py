@@ -24,7 +24,7 @@ NATIONAL_ONLY = r"^(wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|w
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status)$"
 
 
 def walk(patterns, ns=None):

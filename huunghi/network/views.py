@@ -1,22 +1,25 @@
 """The network figures page: associations, chapters and members of a subtree on any date,
 with their breakdowns and the last ten years."""
 
-import datetime
-
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from huunghi.orgs import visibility
-from huunghi.orgs.choices import OrgKind
+from huunghi.orgs.choices import Action, OrgKind
 from huunghi.orgs.models import Organization
+from huunghi.orgs.views import ScopedViewMixin
 from huunghi.people.choices import Gender
 
-from . import selectors
+from . import selectors, services
 from .choices import Level, MemberStatus
+from .models import Membership
 
 
 class FiguresForm(forms.Form):
@@ -78,3 +81,55 @@ class NetworkFiguresView(WagtailAdminTemplateMixin, TemplateView):
             "by_level": _labelled(counts["members_by_level"], Level.choices),
             "growth": growth["rows"],
         }
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=MemberStatus.choices[:4])
+    on = forms.DateField(label=_("From"))
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class MembershipStatusView(ScopedViewMixin, WagtailAdminTemplateMixin, FormView):
+    """Record a member's new status (suspended, left, deceased, active again) from a date;
+    the earlier statuses stay in the membership's history of periods."""
+
+    model = Membership
+    scope_action = Action.CHANGE
+    form_class = StatusChangeForm
+    template_name = "network/membership_status.html"
+    page_title = _("Change a member's status")
+    header_icon = "user"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not Membership.objects.visible_to(request.user).filter(pk=pk).exists():
+            raise Http404
+        if not Membership.objects.visible_to(request.user, Action.CHANGE).filter(pk=pk).exists():
+            raise PermissionDenied
+        self.membership = self.get_object(pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.membership)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "membership": self.membership,
+            "periods": self.membership.periods.order_by("valid_from"),
+        }
+
+    def form_valid(self, form):
+        try:
+            services.membership_change_status(
+                actor=self.request.user,
+                membership=self.membership,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The member's status has been recorded."))
+        return redirect("memberships:index")

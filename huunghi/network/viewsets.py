@@ -1,10 +1,17 @@
 """Admin viewsets of the friendship network."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from huunghi.orgs.wagtail import ScopedCreateView, ScopedEditView, ScopedModelViewSet
+from huunghi.orgs.wagtail import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
 
 from . import services
 from .forms import AssociationForm, ChapterForm, unique_code
@@ -132,11 +139,27 @@ class MembershipCreateView(ScopedCreateView):
         return instance
 
 
+class MembershipIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.get_edit_url(instance):
+            buttons.append(
+                MenuItem(
+                    _("Change status"),
+                    url=reverse("network_membership_status", args=[instance.pk]),
+                    icon_name="date",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
 class MembershipViewSet(ScopedModelViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Members")
     add_view_class = MembershipCreateView
+    index_view_class = MembershipIndexView
     list_select_related = ("person", "organization")
     list_display = ["member_name", "organization", "card_number", "joined_on", "status"]
     list_filter = ["status", "kind", "organization"]

@@ -152,3 +152,53 @@ class NetworkFormsTests(TestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Membership.objects.exists())
+
+
+class MembershipStatusViewTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from huunghi.network.tests.factories import make_membership
+
+        province = make_org(national_root(), code="ms_p", kind=OrgKind.PROVINCIAL_UNION)
+        other = make_org(national_root(), code="ms_o", kind=OrgKind.PROVINCIAL_UNION)
+        cls.editor = UserFactory(username="ms_editor")
+        make_role(cls.editor, province, RoleKind.EDITOR)
+        cls.viewer = UserFactory(username="ms_viewer")
+        make_role(cls.viewer, province, RoleKind.VIEWER)
+        cls.member = make_membership(
+            make_association(province).organization, joined_on=datetime.date(2015, 1, 1)
+        )
+        cls.foreign = make_membership(
+            make_association(other).organization, joined_on=datetime.date(2015, 1, 1)
+        )
+
+    def test_editor_records_that_a_member_left(self):
+        self.client.force_login(self.editor)
+        url = reverse("network_membership_status", args=[self.member.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.post(url, {"status": "left", "on": "01/06/2024"})
+        self.assertEqual(response.status_code, 302)
+        self.member.refresh_from_db()
+        self.assertEqual(self.member.status, "left")
+        self.assertEqual(self.member.periods.count(), 2)
+
+    def test_bad_date_is_an_error_on_the_form(self):
+        self.client.force_login(self.editor)
+        url = reverse("network_membership_status", args=[self.member.pk])
+        response = self.client.post(url, {"status": "left", "on": "01/06/2010"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors)
+        self.assertEqual(self.member.periods.count(), 1)
+
+    def test_scope(self):
+        self.client.force_login(self.viewer)
+        url = reverse("network_membership_status", args=[self.member.pk])
+        # Wagtail answers "permission denied" by redirecting to the dashboard.
+        self.assertIn(self.client.get(url).status_code, (302, 403))
+        self.assertEqual(
+            self.client.post(url, {"status": "left", "on": "01/06/2024"}).status_code, 302
+        )
+        self.assertEqual(self.member.periods.count(), 1)
+        self.client.force_login(self.editor)
+        other = reverse("network_membership_status", args=[self.foreign.pk])
+        self.assertEqual(self.client.get(other).status_code, 404)
