@@ -20,11 +20,11 @@ from huunghi.orgs.wagtail import ScopedChooserViewSet, ScopedModelViewSet
 
 PUBLIC = r"^(home|wagtailadmin_login|wagtailadmin_password_reset\w*|wagtailcore_login|wagtailcore_authenticate_with_password|wagtail_serve|wagtailadmin_javascript_catalog|wagtailadmin_sprite|None)$"
 LOGIN_ONLY = r"^(wagtailadmin_home|wagtailadmin_logout|wagtailadmin_account|wagtailadmin_dismissibles|wagtailadmin_error_test|wagtailadmin_tag_autocomplete|wagtailadmin_tag_model_autocomplete|wagtailadmin_block_preview|wagtailadmin_editing_sessions:\w+|wagtailadmin_choose_page\w*|wagtail_bulk_action|v1:api-root|v1:api_schema)$"
-NATIONAL_ONLY = r"^(wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|wagtailadmin_reports|wagtaildocs\w*|wagtailusers_\w+|wagtailsites|wagtailredirects|wagtailforms|wagtailadmin_collections|wagtailadmin_api:\w+|wagtailsettings|wagtailembeds|wagtailsnippets):\w+$|^wagtailadmin_explore\w*$"
+NATIONAL_ONLY = r"^(export_log|wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|wagtailadmin_reports|wagtaildocs\w*|wagtailusers_\w+|wagtailsites|wagtailredirects|wagtailforms|wagtailadmin_collections|wagtailadmin_api:\w+|wagtailsettings|wagtailembeds|wagtailsnippets):\w+$|^wagtailadmin_explore\w*$"
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+)$"
 
 
 def walk(patterns, ns=None):

@@ -195,7 +195,7 @@ class Person(OrgOwnedModel):
             self.consent_state = state
 
     def clean(self):
-        if self.phone and len(self.phone_key) not in range(9, 12):
+        if self.phone and len(phone_key(self.phone)) not in range(9, 12):
             raise ValidationError(
                 {"phone": _("A phone number has 10 digits, e.g. 0912 345 678 or +84 912 345 678.")}
             )
