@@ -9,12 +9,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action, OrgKind
 from huunghi.orgs.models import Organization
-from huunghi.orgs.views import ScopedViewMixin
+from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 from huunghi.people.choices import Gender
 
 from . import selectors, services
@@ -40,7 +39,7 @@ def _labelled(counts: dict, choices) -> list[tuple[str, int]]:
     return [(labels[value], counts[value]) for value in labels if counts.get(value)]
 
 
-class NetworkFiguresView(WagtailAdminTemplateMixin, TemplateView):
+class NetworkFiguresView(AdminPageMixin, TemplateView):
     """Figures come from ``network_counts``/``network_growth``, which start from the
     visibility rule: an organisation outside the user's scope answers 404."""
 
@@ -52,7 +51,9 @@ class NetworkFiguresView(WagtailAdminTemplateMixin, TemplateView):
         user = self.request.user
         if not visibility.has_any(user):
             raise Http404
-        form = FiguresForm(self.request.GET or None, user=user)
+        form = FiguresForm(
+            self.request.GET or None, user=user, initial={"on": timezone.localdate()}
+        )
         root, on = None, timezone.localdate()
         if form.is_valid():
             root = form.cleaned_data["organization"]
@@ -65,6 +66,8 @@ class NetworkFiguresView(WagtailAdminTemplateMixin, TemplateView):
             counts = None
         if counts is None:
             return {**super().get_context_data(**kwargs), "form": form, "counts": None}
+        if not form.is_bound:
+            form.initial["organization"] = counts["root"].pk
         growth = selectors.network_growth(actor=user, root=counts["root"])
         gender = dict(counts["members_by_gender"])
         gender_rows = _labelled(gender, Gender.choices)
@@ -89,7 +92,7 @@ class StatusChangeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
-class MembershipStatusView(ScopedViewMixin, WagtailAdminTemplateMixin, FormView):
+class MembershipStatusView(ScopedViewMixin, AdminPageMixin, FormView):
     """Record a member's new status (suspended, left, deceased, active again) from a date;
     the earlier statuses stay in the membership's history of periods."""
 

@@ -17,6 +17,17 @@ from .forms import InviteUserForm
 from .models import Attachment, ScopedModelMixin
 
 
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """Wagtail's admin page frame for our custom views, with the page's own title in the
+    header (Wagtail's mixin alone shows "Home" there)."""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+
 class ScopedViewMixin:
     """Base of every custom admin view that reads org-owned records.
 
@@ -62,7 +73,7 @@ def trashable_models():
     ]
 
 
-class TrashView(WagtailAdminTemplateMixin, TemplateView):
+class TrashView(AdminPageMixin, TemplateView):
     """Records moved to the trash in the user's subtree, newest first, with a restore button."""
 
     template_name = "orgs/trash.html"
@@ -125,7 +136,7 @@ class RestoreView(View):
         return redirect("orgs_trash:index")
 
 
-class InviteUserView(WagtailAdminTemplateMixin, FormView):
+class InviteUserView(AdminPageMixin, FormView):
     """An organisation administrator invites a member of staff into their subtree."""
 
     template_name = "orgs/invite.html"

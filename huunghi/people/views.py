@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action
-from huunghi.orgs.views import ScopedViewMixin
+from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 
 from . import selectors, services
 from .models import PERSONAL_FIELDS, Person, PersonMerge
@@ -54,7 +53,7 @@ def _display(person: Person, name: str) -> str:
     return str(value)
 
 
-class PersonDuplicateListView(WagtailAdminTemplateMixin, TemplateView):
+class PersonDuplicateListView(AdminPageMixin, TemplateView):
     """Groups of visible persons that are probably one individual, each pair with a link
     to compare and merge (shown when the user may change both)."""
 
@@ -93,7 +92,7 @@ class PersonDuplicateListView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class PersonMergePreviewView(ScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class PersonMergePreviewView(ScopedViewMixin, AdminPageMixin, TemplateView):
     """Two persons side by side; which record is kept (the user chooses), which of its
     empty fields the other fills, and how many linked records move. Confirming merges
     them through ``person_merge``. Both must be within the user's change scope (else 404)."""
@@ -188,7 +187,7 @@ class PersonMergePreviewView(ScopedViewMixin, WagtailAdminTemplateMixin, Templat
         return redirect("person_merges:inspect", merge.pk)
 
 
-class PersonMergeUndoView(ScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class PersonMergeUndoView(ScopedViewMixin, AdminPageMixin, TemplateView):
     """Confirm, then undo a merge (``person_merge_undo``)."""
 
     model = PersonMerge
