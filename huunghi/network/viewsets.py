@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from huunghi.orgs.wagtail import (
@@ -12,6 +12,7 @@ from huunghi.orgs.wagtail import (
     ScopedIndexView,
     ScopedModelViewSet,
 )
+from huunghi.people.exports import MembershipExportMixin
 
 from . import services
 from .forms import AssociationForm, ChapterForm, unique_code
@@ -154,7 +155,7 @@ class MembershipIndexView(ScopedIndexView):
         return buttons
 
 
-class MembershipViewSet(ScopedModelViewSet):
+class MembershipViewSet(MembershipExportMixin, ScopedModelViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Members")

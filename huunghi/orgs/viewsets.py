@@ -59,7 +59,7 @@ class OrganizationViewSet(ScopedModelViewSet):
         YesNoColumn("is_confirmed", label=capfirst(_("confirmed"))),
     ]
     list_filter = ["kind", "is_confirmed"]
-    list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to", "depth"]
+    list_export = ["code", "kind", "name_vi", "name_en", "valid_from", "valid_to"]
     export_filename = "to-chuc"
     search_fields = ["search_text"]
     ordering = ["path"]

@@ -82,7 +82,7 @@ class PersonExportTests(PeopleViewTestCase):
         by_given = {row[2]: row for row in rows[1:]}
         self.assertIn("0912 345 678", by_given["Lan"])
         self.assertIn("lan@example.org", by_given["Lan"])
-        self.assertIn("1970-05-01", by_given["Lan"])
+        self.assertIn("01/05/1970", by_given["Lan"])
         self.assertEqual(by_given["Bình"][5:], [""] * 7)
         self.assertNotIn("0911 111 111", str(rows))
 
