@@ -18,10 +18,11 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 from huunghi.core.text import normalise
 from huunghi.orgs.choices import Action, OrgKind
@@ -282,6 +283,15 @@ def _decode(value):
     return value
 
 
+def _cell(value):
+    """A cell as openpyxl gives it: None when empty, whole numbers as int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -290,8 +300,9 @@ def read_xlsx(fileobj, *, name: str = "", progress=None) -> tuple[list[str], lis
     """The header texts and the non-empty rows ``(excel_row, [cells])`` of the member sheet
     (the sheet named “Hội viên”, else the first one). Cells are JSON-safe (dates as
     ``{"d": iso}``). Raises ``ImportFileError`` for a file that is not a member list."""
+    # python-calamine (Rust) reads a 50,000-row sheet about ten times faster than openpyxl.
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        wb = CalamineWorkbook.from_filelike(fileobj)
     except Exception as exc:
         raise ImportFileError(
             _(
@@ -300,31 +311,28 @@ def read_xlsx(fileobj, *, name: str = "", progress=None) -> tuple[list[str], lis
             )
             % {"name": name}
         ) from exc
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header_row = next(rows, None) or ()
-        headers = ["" if v is None else str(v).strip() for v in header_row]
-        while headers and not headers[-1]:
-            headers.pop()
-        _map_headers(headers, sheet=ws.title)
-        width = len(headers)
-        out = []
-        for n, row in enumerate(rows, start=2):
-            cells = list(row[:width])
-            if all(_is_empty(v) for v in cells):
-                continue
-            if len(out) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("The file has more than %(max)s rows; split it into several files.")
-                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
-                )
-            cells += [None] * (width - len(cells))
-            out.append((n, [_encode(v) for v in cells]))
-            if progress and len(out) % PROGRESS_EVERY == 0:
-                progress(len(out), ws.max_row)
-    finally:
-        wb.close()
+    ws = wb.get_sheet_by_name(SHEET if SHEET in wb.sheet_names else wb.sheet_names[0])
+    rows = ws.iter_rows()
+    header_row = next(rows, None) or ()
+    headers = ["" if v is None else str(v).strip() for v in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    _map_headers(headers, sheet=ws.name)
+    width = len(headers)
+    out = []
+    for n, row in enumerate(rows, start=2):
+        cells = [_cell(v) for v in row[:width]]
+        if all(_is_empty(v) for v in cells):
+            continue
+        if len(out) >= MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s rows; split it into several files.")
+                % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+        cells += [None] * (width - len(cells))
+        out.append((n, [_encode(v) for v in cells]))
+        if progress and len(out) % PROGRESS_EVERY == 0:
+            progress(len(out), ws.height)
     if not out:
         raise ImportFileError(_("The file has no member rows below the header row."))
     return headers, out
