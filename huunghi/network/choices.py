@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssociationStatus(models.TextChoices):
@@ -21,8 +22,8 @@ class MemberKind(models.TextChoices):
 
 
 class MemberStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
+    ACTIVE = "active", pgettext_lazy("member status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("member status", "Suspended")
     LEFT = "left", _("Left")
     DECEASED = "deceased", _("Deceased")
     TRANSFERRED = "transferred", _("Transferred to the successor association")
