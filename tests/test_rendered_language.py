@@ -221,13 +221,18 @@ class RenderedLanguageTests(TestCase):
         self.assertEqual(found, {})
 
     def test_english_pages_have_no_vietnamese_interface_text(self):
+        from huunghi.network.imports import COLUMNS
         from huunghi.orgs.models import Organization
+        from huunghi.people.models import Person
 
         # Data stays as entered, in Vietnamese; so does the platform's name.
         data = {str(obj) for obj in self.records.values()} | {
             settings.WAGTAIL_SITE_NAME,
             "Nguyễn",
             *Organization.objects.values_list("name_vi", flat=True),
+            *(str(person) for person in Person.all_objects.all()),
+            # the member file's column headers are Vietnamese in every language (its format)
+            *(column.header for column in COLUMNS),
         }
         found = {}
         for name, url in self.pages():

@@ -247,9 +247,14 @@ class Succession(ScopedModelMixin, BaseModel):
         REORGANISATION = "reorganisation", _("Reorganisation")
 
     predecessor = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="succeeded_by"
+        Organization,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="succeeded_by",
     )
-    successor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="succeeds")
+    successor = models.ForeignKey(
+        Organization, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="succeeds"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MERGER)
     date = models.DateField(_("date"))
     decision = models.CharField(_("decision"), max_length=255, blank=True)

@@ -127,6 +127,15 @@ def _describe_changes(log_entry):
             if field is not None:
                 label = str(field.verbose_name)
                 choices = dict(field.flatchoices or ())
+                item_labels = getattr(model, "history_item_choices", {}).get(name)
+                if item_labels is not None:
+                    labels = dict(item_labels)
+                    before, after = (
+                        ", ".join(str(labels.get(v, v)) for v in value)
+                        if isinstance(value, list)
+                        else value
+                        for value in (before, after)
+                    )
                 if choices and not isinstance(before, list | dict):
                     before = choices.get(before, before)
                 if choices and not isinstance(after, list | dict):

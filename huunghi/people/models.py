@@ -226,6 +226,9 @@ class Consent(ScopedModelMixin, BaseModel):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_note = models.CharField(_("how withdrawn"), max_length=255, blank=True)
 
+    #: the history shows the purposes by their labels
+    history_item_choices = {"purposes": ConsentPurpose.choices}
+
     objects = ScopedManager()
     all_objects = ScopedQuerySet.as_manager()
 
