@@ -42,7 +42,10 @@ class DuplicateGroup:
 
 
 def _candidates(actor):
-    return Person.objects.visible_to(actor, Action.VIEW).filter(merged_into__isnull=True)
+    # Duplicates are recognised by the date of birth and the phone, which are personal data:
+    # only persons whose personal data the actor may see are compared, so the list reveals
+    # nothing (not even that two records share a phone) to a user without the permission.
+    return Person.objects.visible_to(actor, Action.PERSONAL_DATA).filter(merged_into__isnull=True)
 
 
 def person_duplicate_list(actor) -> list[DuplicateGroup]:

@@ -26,7 +26,7 @@ class PersonDuplicateListTests(TestCase):
         cls.province = make_org(root, code="dup_a", kind=OrgKind.PROVINCIAL_UNION)
         cls.other = make_org(root, code="dup_b", kind=OrgKind.PROVINCIAL_UNION)
         cls.editor = UserFactory(username="dup_editor")
-        make_role(cls.editor, cls.province, RoleKind.EDITOR)
+        make_role(cls.editor, cls.province, RoleKind.EDITOR, personal_data=True)
         p = cls.province
         # same name ignoring diacritics, case and spacing, same date of birth
         cls.lan = person(p, "Nguyễn", "Thị", "Lan", date_of_birth=D(1970, 5, 1))
@@ -56,8 +56,15 @@ class PersonDuplicateListTests(TestCase):
 
     def test_national_user_sees_groups_across_provinces(self):
         admin = UserFactory(username="dup_national")
-        make_role(admin, national_root(), RoleKind.VIEWER)
+        make_role(admin, national_root(), RoleKind.VIEWER, personal_data=True)
         self.assertIn({self.lan.pk, self.lan_twin.pk, self.outside.pk}, self.groups(admin))
+
+    def test_nothing_compared_without_the_personal_data_permission(self):
+        # Twins are found by date of birth and phone: a user who may not see those sees no
+        # group, not even the fact that two records share them.
+        viewer = UserFactory(username="dup_no_personal")
+        make_role(viewer, self.province, RoleKind.EDITOR)
+        self.assertEqual(self.groups(viewer), [])
 
     def test_merged_persons_are_left_out(self):
         self.lan_twin.merged_into = self.lan
@@ -66,7 +73,7 @@ class PersonDuplicateListTests(TestCase):
 
     def test_one_query(self):
         editor = UserFactory(username="dup_q")
-        make_role(editor, self.province, RoleKind.EDITOR)
+        make_role(editor, self.province, RoleKind.EDITOR, personal_data=True)
         with self.assertNumQueries(2):  # the user's roles, then the persons with a twin
             selectors.person_duplicate_list(editor)
 

@@ -245,10 +245,14 @@ class PersonMergeViewTests(PeopleViewTestCase):
         return reverse("people:person_merge_preview", args=[a.pk, b.pk])
 
     def test_duplicates_page_links_to_the_merge(self):
-        self.client.force_login(self.editor)
+        self.client.force_login(self.personal)
         response = self.client.get(reverse("people:person_duplicate_list"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, self.url(self.lan, self.twin))
+        # without the personal-data permission, nothing is compared
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("people:person_duplicate_list"))
+        self.assertNotContains(response, self.url(self.lan, self.twin))
         outsider = UserFactory(username="pv_nobody")
         self.client.force_login(outsider)
         response = self.client.get(reverse("people:person_duplicate_list"))
