@@ -97,25 +97,71 @@ def network_counts(*, actor, root: Organization | None = None, on: datetime.date
 
 
 def network_growth(*, actor, root: Organization | None = None, years: list[int] | None = None):
-    """For each year, the counts on 31 December (today for the current year), oldest first."""
+    """For each year, the counts on 31 December (today for the current year), oldest first,
+    and the members newly admitted in the year (transfers from a merged association are
+    not new members). Three queries whatever the number of years: each counts every
+    year-end at once with a conditional count."""
     root = _root_for(actor, root)
     today = timezone.localdate()
     years = years or list(range(today.year - 9, today.year + 1))
-    rows = []
-    for year in years:
-        on = min(datetime.date(year, 12, 31), today)
-        orgs = _organizations_on(root, on).aggregate(
-            associations=Count("pk", filter=Q(kind=OrgKind.ASSOCIATION)),
-            chapters=Count("pk", filter=Q(kind=OrgKind.CHAPTER)),
+    ends = {year: min(datetime.date(year, 12, 31), today) for year in years}
+
+    def open_on(on, *, end_inclusive):
+        end = Q(valid_to__gte=on) if end_inclusive else Q(valid_to__gt=on)
+        return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+            Q(valid_to__isnull=True) | end
         )
-        members = _periods_on(root, on).count()
-        joined = Membership.objects.filter(
-            organization__path__startswith=root.path,
-            deleted_at__isnull=True,
-            transferred_from__isnull=True,
-            joined_on__year=year,
-        ).count()
-        rows.append({"year": year, "on": on, **orgs, "members": members, "joined": joined})
+
+    org_counts = Organization.objects.filter(
+        path__startswith=root.path,
+        deleted_at__isnull=True,
+        kind__in=[OrgKind.ASSOCIATION, OrgKind.CHAPTER],
+    ).aggregate(
+        **{
+            f"{kind}_{year}": Count("pk", filter=open_on(on, end_inclusive=True) & Q(kind=kind))
+            for year, on in ends.items()
+            for kind in (OrgKind.ASSOCIATION, OrgKind.CHAPTER)
+        }
+    )
+    member_counts = MembershipPeriod.objects.filter(
+        membership__organization__path__startswith=root.path,
+        membership__deleted_at__isnull=True,
+        status__in=COUNTED_STATUSES,
+    ).aggregate(
+        **{
+            f"members_{year}": Count("pk", filter=open_on(on, end_inclusive=False))
+            for year, on in ends.items()
+        }
+    )
+    joined_counts = Membership.objects.filter(
+        organization__path__startswith=root.path,
+        deleted_at__isnull=True,
+        transferred_from__isnull=True,
+        joined_on__gte=datetime.date(min(years), 1, 1),
+        joined_on__lte=datetime.date(max(years), 12, 31),
+    ).aggregate(
+        **{
+            f"joined_{year}": Count(
+                "pk",
+                filter=Q(
+                    joined_on__gte=datetime.date(year, 1, 1),
+                    joined_on__lte=datetime.date(year, 12, 31),
+                ),
+            )
+            for year in years
+        }
+    )
+    rows = [
+        {
+            "year": year,
+            "on": on,
+            "associations": org_counts[f"{OrgKind.ASSOCIATION}_{year}"],
+            "chapters": org_counts[f"{OrgKind.CHAPTER}_{year}"],
+            "members": member_counts[f"members_{year}"],
+            "joined": joined_counts[f"joined_{year}"],
+        }
+        for year, on in ends.items()
+    ]
     return {"root": root, "rows": rows}
 
 
