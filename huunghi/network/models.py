@@ -218,7 +218,7 @@ class MembershipPeriod(ScopedModelMixin, BaseModel):
     class Meta:
         verbose_name = _("membership status")
         verbose_name_plural = _("membership statuses")
-        ordering = ["membership", "valid_from"]
+        ordering = ["membership_id", "valid_from"]
         indexes = [models.Index(fields=["valid_from", "valid_to"], name="period_dates")]
 
     def __str__(self):

@@ -148,8 +148,9 @@ def membership_change_status(
     with transaction.atomic(), acting_as(actor):
         _check_in_scope(membership, actor)
         current = (
-            MembershipPeriod.objects.select_for_update()
+            MembershipPeriod.objects.select_for_update(of=("self",))
             .filter(membership=membership, valid_to__isnull=True)
+            .order_by("valid_from")
             .first()
         )
         if current is not None:
