@@ -277,6 +277,52 @@ class CustomScopedViewTests(MatrixTestCase):
                     self.assertEqual(response.status_code, 302)
                     Attachment.all_objects.get(pk=sample_b.pk).delete()
 
+    def test_part3_custom_views(self):
+        """Member imports, the status change, the duplicates list and the merge views answer
+        404 for the other province's records and work on the user's own."""
+        from django.core.files.base import ContentFile
+
+        from huunghi.network.models import Membership
+        from huunghi.orgs.models import ImportJob
+        from huunghi.people.models import Person, PersonMerge
+
+        jobs = {}
+        for org in (self.a1, self.b1):
+            job = ImportJob(organization=org, kind="members", original_name="hv.xlsx")
+            job.file.save("hv.xlsx", ContentFile(b"x"), save=False)
+            job.save()
+            jobs[org] = job
+        persons = {
+            org: list(Person.objects.filter(organization=org)[:2]) for org in (self.a1, self.b1)
+        }
+        member_a, member_b = self.samples[Membership]
+        merge_a, merge_b = self.samples[PersonMerge]
+        for level, role, _org, user in self.users:
+            with self.subTest(level=level, role=role):
+                self.client.force_login(user)
+                sees_b = level == "national"
+                may_change = role in ACTION_ROLES[Action.CHANGE]
+                for name, obj_b, needs_change in (
+                    ("network_import:job", jobs[self.b1], False),
+                    ("network_import:status", jobs[self.b1], False),
+                    ("network_membership_status", member_b, True),
+                    ("people:person_merge_undo", merge_b, True),
+                ):
+                    code = self.client.get(reverse(name, args=[obj_b.pk])).status_code
+                    if not sees_b:
+                        self.assertEqual(code, 404, name)
+                    elif needs_change and not may_change:
+                        self.assertIn(code, (302, 403, 404), name)  # never the page
+                    else:
+                        self.assertEqual(code, 200, name)
+                b1, b2 = persons[self.b1]
+                code = self.client.get(reverse("people:person_merge_preview", args=[b1.pk, b2.pk]))
+                self.assertEqual(code.status_code == 404, not (sees_b and may_change))
+                own = self.client.get(reverse("network_import:job", args=[jobs[self.a1].pk]))
+                self.assertEqual(own.status_code, 200)
+                listing = self.client.get(reverse("people:person_duplicate_list"))
+                self.assertEqual(listing.status_code, 200)
+
     def test_network_figures(self):
         for level, role, org, user in self.users:
             with self.subTest(level=level, role=role):
