@@ -102,18 +102,7 @@ class AssociationViewSet(ScopedModelViewSet):
         "email",
         "website",
     ]
-    inspect_view_fields = [
-        "organization",
-        "country_list",
-        "status",
-        "founding_decision_number",
-        "founding_decision_date",
-        "founding_decision_issuer",
-        "address",
-        "phone",
-        "email",
-        "website",
-    ]
+    inspect_view_fields = list_export
 
 
 class ChapterViewSet(ScopedModelViewSet):
@@ -130,7 +119,7 @@ class ChapterViewSet(ScopedModelViewSet):
     export_filename = "chi-hoi"
     search_fields = ["search_text"]
     form_fields = ["kind", "address"]
-    inspect_view_fields = ["organization", "kind", "unit", "address"]
+    inspect_view_fields = list_export
 
 
 class MembershipCreateView(ScopedCreateView):

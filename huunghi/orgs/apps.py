@@ -29,8 +29,9 @@ def keep_user_sort_keys():
 
     from .models import Role, UserSortKey, user_sort_key
 
-    def store(sender, instance, raw=False, **kwargs):
-        if raw:
+    def store(sender, instance, raw=False, update_fields=None, **kwargs):
+        # Every login saves the user (last_login): only a save that may touch the name counts.
+        if raw or (update_fields is not None and not {"first_name", "last_name"} & update_fields):
             return
         key = user_sort_key(instance)
         UserSortKey.objects.update_or_create(user=instance, defaults={"key": key})

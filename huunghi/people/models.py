@@ -35,6 +35,26 @@ PERSONAL_FIELDS = (
 )
 
 
+#: a person's fields in the order they are read (inspect page, merge preview)
+DETAIL_FIELDS = (
+    "organization",
+    "gender",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "commune",
+    "occupation",
+    "workplace",
+    "ethnicity",
+    "nationalities",
+    "foreign_languages",
+    "identity_number",
+    "consent_state",
+    "note",
+)
+
+
 def name_key(family: str, middle: str, given: str) -> str:
     """The name as duplicate detection compares it: no diacritics, case or spacing."""
     return normalise(f"{family} {middle} {given}").replace(" ", "")

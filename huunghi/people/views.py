@@ -17,26 +17,10 @@ from huunghi.orgs.choices import Action
 from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 
 from . import selectors, services
-from .models import PERSONAL_FIELDS, Person, PersonMerge
+from .models import DETAIL_FIELDS, PERSONAL_FIELDS, Person, PersonMerge
 
 #: the fields compared side by side in the merge preview
-COMPARED_FIELDS = (
-    "organization",
-    "gender",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "commune",
-    "occupation",
-    "workplace",
-    "ethnicity",
-    "nationalities",
-    "foreign_languages",
-    "identity_number",
-    "consent_state",
-    "note",
-)
+COMPARED_FIELDS = DETAIL_FIELDS
 
 
 def _display(person: Person, name: str) -> str:

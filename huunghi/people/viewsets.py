@@ -31,7 +31,7 @@ from . import selectors
 from .choices import ConsentState
 from .exports import PersonExportMixin
 from .forms import ConsentForm, PersonForm, may_see_personal
-from .models import PERSONAL_FIELDS, Consent, Person, PersonMerge
+from .models import DETAIL_FIELDS, PERSONAL_FIELDS, Consent, Person, PersonMerge
 
 HIDDEN = "—"
 
@@ -195,24 +195,7 @@ class PersonViewSet(PersonExportMixin, ScopedModelViewSet):
         "identity_number",
         "note",
     ]
-    inspect_view_fields = [
-        "full_name",
-        "organization",
-        "gender",
-        "date_of_birth",
-        "phone",
-        "email",
-        "address",
-        "commune",
-        "occupation",
-        "workplace",
-        "ethnicity",
-        "nationalities",
-        "foreign_languages",
-        "identity_number",
-        "consent_state",
-        "note",
-    ]
+    inspect_view_fields = ["full_name", *DETAIL_FIELDS]
 
 
 class PersonChooserViewSet(ScopedChooserViewSet):
