@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "huunghi.places",
     "huunghi.people",
     "huunghi.network",
+    "huunghi.partners",
+    "huunghi.aid",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

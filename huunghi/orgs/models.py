@@ -34,6 +34,9 @@ class ScopedModelMixin:
     org_path: str = "organization"
     #: per-model override of the action that an action needs (e.g. roles need manage_roles)
     scope_actions: dict[str, str] = {}
+    #: a shared registry (the partner registry): every member of staff may view every row;
+    #: changing, deleting and approving stay with the owning subtree
+    shared_view: bool = False
 
     @classmethod
     def scope_action(cls, action: str) -> str:
@@ -592,3 +595,6 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.what} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+from .workflows import OrgApprovalTask  # noqa: E402, F401  (a model: registered with the app)

@@ -3,6 +3,8 @@
 A user holds roles on organisations; a role applies to the organisation's whole subtree
 (materialised paths: a subtree is a prefix match on ``path``). A role on the national
 union applies to everything. Superusers see everything. A user with no role sees nothing.
+A shared registry (``shared_view``, the partner registry) is viewed by every member of
+staff, so that one NGO is one record network-wide; the rest of its actions stay scoped.
 """
 
 import datetime
@@ -96,6 +98,8 @@ def apply(queryset: QuerySet, user, action: str = Action.VIEW, *, include_delete
     action = model.scope_action(action)
     if not include_deleted:
         queryset = queryset.filter(deleted_at__isnull=True)
+    if getattr(model, "shared_view", False) and action == Action.VIEW:
+        return queryset if has_any(user, Action.VIEW) else queryset.none()
     paths = scope_paths(user, action)
     if paths is None:
         return queryset
