@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
 from huunghi.orgs import visibility
 
@@ -83,7 +84,7 @@ def register_member_import_log_action(actions):
     from .imports import IMPORT_ACTION
 
     @actions.register_action(IMPORT_ACTION)
-    class MemberImport:
+    class MemberImport(LogFormatter):
         label = _("Import")
 
         def format_message(self, log_entry):

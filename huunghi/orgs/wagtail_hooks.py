@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import LogFormatter
 
 from huunghi.core.audit import CREATE, DELETE, EDIT, RESTORE
 
@@ -153,7 +154,7 @@ def _describe_changes(log_entry):
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     @actions.register_action(CREATE)
-    class Create:
+    class Create(LogFormatter):
         label = _("Create")
 
         def format_message(self, log_entry):
@@ -161,19 +162,19 @@ def register_log_actions(actions):
             return _("Created: %(detail)s") % {"detail": detail} if detail else _("Created")
 
     @actions.register_action(EDIT)
-    class Edit:
+    class Edit(LogFormatter):
         label = _("Edit")
 
         def format_message(self, log_entry):
             return _("Changed: %(detail)s") % {"detail": _describe_changes(log_entry)}
 
     @actions.register_action(DELETE)
-    class Delete:
+    class Delete(LogFormatter):
         label = _("Move to trash")
         message = _("Moved to the trash")
 
     @actions.register_action(RESTORE)
-    class Restore:
+    class Restore(LogFormatter):
         label = _("Restore")
         message = _("Restored from the trash")
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from huunghi.orgs.models import ExportLog
@@ -41,14 +42,14 @@ def register_log_actions(actions):
         return ""
 
     @actions.register_action(MERGE)
-    class Merge:
+    class Merge(LogFormatter):
         label = _("Merge of duplicates")
 
         def format_message(self, log_entry):
             return _("Merged: %(detail)s") % {"detail": describe(log_entry)}
 
     @actions.register_action(MERGE_UNDO)
-    class MergeUndo:
+    class MergeUndo(LogFormatter):
         label = _("Merge undone")
 
         def format_message(self, log_entry):

@@ -169,7 +169,9 @@ class AidActivity(
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
-        for name in LIVE_FIELDS:
+        # The stored row's bookkeeping (version for the stale-edit check, trash, creation)
+        # and the activity-wide fields are never taken back from a revision.
+        for name in (*LIVE_FIELDS, "version", "created_at", "deleted_at", "deleted_by_id"):
             setattr(obj, name, getattr(self, name))
         return obj
 
@@ -213,7 +215,13 @@ class WeightedShare(models.Model):
     """A percentage share of an activity; ``weight`` repeats it in hundredths of a per cent
     so that figures split amounts with whole numbers on every engine."""
 
-    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    share = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        blank=True,
+        help_text=_("Leave every share empty for equal shares."),
+    )
     weight = models.PositiveIntegerField(editable=False, default=0)
 
     class Meta:

@@ -1,0 +1,3 @@
+"""The aid import: activities with their transactions from .xlsx."""
+
+VIEWSETS = []
