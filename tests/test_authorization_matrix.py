@@ -24,7 +24,7 @@ NATIONAL_ONLY = r"^(export_log|wagtailadmin_pages|wagtailadmin_workflows|wagtail
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage)$"
 
 
 def walk(patterns, ns=None):
@@ -34,6 +34,42 @@ def walk(patterns, ns=None):
             yield from walk(p.url_patterns, inner)
         elif isinstance(p, URLPattern):
             yield f"{ns}:{p.name}" if ns and p.name else str(p.name)
+
+
+def index_view_name(viewset) -> str:
+    """Snippet viewsets name their list view "list", model viewsets "index"."""
+    from wagtail.snippets.views.snippets import SnippetViewSet
+
+    return "list" if isinstance(viewset, SnippetViewSet) else "index"
+
+
+#: made-up values for the other arguments of snippet URLs: the object's scope is checked
+#: first, so they are never reached for an object outside it
+SNIPPET_URL_ARGS = {
+    "revision_id": 1,
+    "revision_id_a": "earliest",
+    "revision_id_b": "latest",
+    "action_name": "approve",
+    "task_state_id": 1,
+    "task_id": 1,
+    "workflow_state_id": 1,
+}
+
+
+def snippet_object_urls(viewset, pk) -> list[str]:
+    """Every URL of a snippet viewset that names one object (revisions, lock, workflow …)."""
+    from wagtail.snippets.views.snippets import SnippetViewSet
+
+    if not isinstance(viewset, SnippetViewSet):
+        return []
+    urls = []
+    for pattern in viewset.get_urlpatterns():
+        groups = pattern.pattern.regex.groupindex
+        if "pk" not in groups:
+            continue
+        kwargs = {name: SNIPPET_URL_ARGS.get(name, pk) for name in groups}
+        urls.append(reverse(viewset.get_url_name(pattern.name), kwargs=kwargs))
+    return urls
 
 
 def scoped_viewsets():
@@ -139,14 +175,17 @@ class MatrixTestCase(TestCase):
 
     @staticmethod
     def oracle(model, role, org, action=Action.VIEW):
-        """Independent answer: which rows of ``model`` a role on ``org`` may act on."""
+        """Independent answer: which rows of ``model`` a role on ``org`` may act on. A shared
+        registry (partners) is viewed by all staff; its other actions are scoped."""
         action = model.scope_action(action)
         if role not in ACTION_ROLES[Action(action)]:
             return set()
+        shared = getattr(model, "shared_view", False) and action == Action.VIEW
         return {
             obj.pk
             for obj in model._default_manager.all()
-            if obj.deleted_at is None and obj.owning_organization.path.startswith(org.path)
+            if obj.deleted_at is None
+            and (shared or obj.owning_organization.path.startswith(org.path))
         }
 
 
@@ -159,7 +198,7 @@ class ScopedViewSetMatrixTests(MatrixTestCase):
                 self.client.force_login(user)
                 visible = self.oracle(model, role, org)
                 # list
-                index = reverse(viewset.get_url_name("index"))
+                index = reverse(viewset.get_url_name(index_view_name(viewset)))
                 response = self.client.get(index)
                 if visible:
                     self.assertEqual(response.status_code, 200)
@@ -191,9 +230,16 @@ class ScopedViewSetMatrixTests(MatrixTestCase):
                     response = self.client.get(url)
                     if out_of_scope:
                         self.assertEqual(response.status_code, 404, url)
+                changeable = self.oracle(model, role, org, Action.CHANGE)
                 for view in ("edit", "delete"):
                     url = reverse(viewset.get_url_name(view), args=[sample_b.pk])
                     response = self.client.post(url, {"title": "x", "name_vi": "x"})
+                    if sample_b.pk in visible and sample_b.pk not in changeable:
+                        # seen (a shared registry) but not theirs: refused, nothing changed
+                        self.assertIn(response.status_code, (302, 403), url)
+                        fresh = type(sample_b).all_objects.get(pk=sample_b.pk)
+                        self.assertIsNone(fresh.deleted_at, url)
+                        self.assertEqual(fresh.version, version, url)
                     if out_of_scope:
                         self.assertEqual(response.status_code, 404, url)
                         fresh = type(sample_b).all_objects.get(pk=sample_b.pk)
@@ -201,6 +247,10 @@ class ScopedViewSetMatrixTests(MatrixTestCase):
                         self.assertEqual(fresh.version, version)
                     elif type(sample_b).all_objects.get(pk=sample_b.pk).deleted_at:
                         type(sample_b).all_objects.get(pk=sample_b.pk).restore()
+                if out_of_scope:
+                    for url in snippet_object_urls(viewset, sample_b.pk):
+                        self.assertEqual(self.client.get(url).status_code, 404, url)
+                        self.assertEqual(self.client.post(url).status_code, 404, url)
                 # own subtree's record opens for those who may view it
                 if sample_a.pk in visible:
                     url = reverse(viewset.get_url_name("history"), args=[sample_a.pk])
