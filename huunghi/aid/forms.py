@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from huunghi.core.money import parse_amount
 from huunghi.orgs.choices import Action
 from huunghi.orgs.forms import ScopedAdminForm
 
@@ -82,11 +84,47 @@ class AidActivityForm(ScopedAdminForm):
         return cleaned
 
 
+class AmountField(forms.DecimalField):
+    """An amount typed the Vietnamese way ("12.000,50") or the international way."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("“%(value)s” is not an amount (for example 1.250.000 or 12.000,50).")
+                % {"value": value},
+                code="invalid",
+            ) from exc
+
+    def widget_attrs(self, widget):
+        return {}
+
+
 class AidTransactionForm(ScopedAdminForm):
     """A transaction: only on activities the user may change; when the activity is known
     (``?activity=`` from the activity's page) the provider is chosen among its donors."""
 
     scope_field_actions = {"activity": Action.CHANGE}
+
+    amount = AmountField(label=gettext_lazy("amount"), max_digits=20, decimal_places=2)
+    vnd_credited = AmountField(
+        label=gettext_lazy("đồng actually credited"),
+        required=False,
+        max_digits=20,
+        decimal_places=0,
+        help_text=gettext_lazy(
+            "What the aid account received; when given it is used instead of the rate."
+        ),
+    )
+
+    def clean_vnd_credited(self):
+        value = self.cleaned_data.get("vnd_credited")
+        return int(value) if value is not None else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -94,3 +94,34 @@ def format_vnd_short(value: int | None) -> str:
     if abs(Decimal(value) / MILLION).quantize(one_place, rounding=ROUND_HALF_UP) >= 1:
         return f"{format_decimal(Decimal(value) / MILLION)} triệu đồng"
     return format_vnd(value)
+
+
+def parse_amount(text) -> Decimal:
+    """Read an amount written the Vietnamese way or the international way.
+
+    "1.250.000" and "1 250 000" → 1250000; "12.000,50" and "12000,50" → 12000.50;
+    "12000.50" → 12000.50; "-200.000" → -200000. A single dot followed by exactly three
+    digits is a thousands separator ("1.500" is one thousand five hundred), as in Vietnamese.
+    Raises ``ValueError`` when the text is not a number.
+    """
+    if isinstance(text, Decimal | int):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    raw = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if not raw:
+        raise ValueError("empty")
+    if "," in raw:
+        if raw.count(",") > 1:
+            raise ValueError(raw)
+        whole, frac = raw.split(",")
+        raw = whole.replace(".", "") + "." + frac
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.rsplit(".", 1)[1]) == 3):
+        raw = raw.replace(".", "")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError as exc:
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase
 from django.utils import translation
 
 from huunghi.core.money import (
@@ -136,3 +137,23 @@ class TestCurrency:
         with pytest.raises(ValidationError) as caught:
             field.clean("ABC", None)
         assert "ABC" in caught.value.messages[0]
+
+
+class ParseAmountTests(SimpleTestCase):
+    def test_vietnamese_and_international_writing(self):
+        from huunghi.core.money import parse_amount
+
+        cases = {
+            "1.250.000": Decimal("1250000"),
+            "1 250 000": Decimal("1250000"),
+            "12.000,50": Decimal("12000.50"),
+            "12000,50": Decimal("12000.50"),
+            "12000.50": Decimal("12000.50"),
+            "-200.000": Decimal("-200000"),
+            "1.500": Decimal("1500"),
+        }
+        for text, value in cases.items():
+            self.assertEqual(parse_amount(text), value, text)
+        for bad in ("abc", "1,2,3", "", "NaN"):
+            with self.assertRaises(ValueError, msg=bad):
+                parse_amount(bad)
