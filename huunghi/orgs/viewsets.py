@@ -281,6 +281,7 @@ class AdministrativeUnitChooserViewSet(ScopedChooserViewSet):
     choose_one_text = _("Choose an administrative unit")
     choose_another_text = _("Choose another administrative unit")
     url_filter_parameters = ["code_system", "level"]
+    preserve_url_parameters = ["multiple", "code_system", "level"]
 
 
 organization_viewset = OrganizationViewSet("organizations")

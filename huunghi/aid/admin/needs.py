@@ -19,9 +19,9 @@ from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets.button import HeaderButton
-from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
+from wagtail.admin.widgets.button import Button, HeaderButton
 
 from huunghi.core.exceptions import DeleteRefused
 from huunghi.core.money import format_vnd, format_vnd_short
@@ -85,7 +85,7 @@ def _with_totals(queryset):
 
 def _download_items(edition, *, more=False):
     """The two booklet downloads of an edition, as header buttons or row menu items."""
-    make = ButtonMenuItem if more else HeaderButton
+    make = MenuItem if more else HeaderButton
     return [
         make(
             label,
@@ -113,6 +113,9 @@ class NeedsEditionIndexView(ScopedIndexView):
 class NeedsEditionInspectView(ScopedInspectView):
     template_name = "aid/needs/edition_inspect.html"
 
+    def get_year_display_value(self):
+        return str(self.object.year)  # a year, not a quantity: no thousands separator
+
     @cached_property
     def header_buttons(self):
         return [*super().header_buttons, *_download_items(self.object)]
@@ -124,7 +127,7 @@ class NeedsEditionInspectView(ScopedInspectView):
             self.request.user, "change", self.object
         ):
             buttons.append(
-                ButtonMenuItem(
+                Button(
                     _("Add a need"),
                     url=f"{reverse('needs:add')}?edition={self.object.pk}",
                     icon_name="plus",
@@ -200,7 +203,7 @@ class NeedsEditionViewSet(ScopedModelViewSet):
     ]
     export_headings = {
         "need_count": _("needs"),
-        "budget_total": _("estimated budget (đồng)"),
+        "budget_total": _("estimated budget (VND)"),
     }
     export_filename = "danh-muc-nhu-cau"
     search_fields = ["search_text"]
@@ -307,7 +310,7 @@ def _may_change_needs(user) -> bool:
 def _status_item(need, *, more):
     url = reverse("aid_needs:need_status", args=[need.pk])
     if more:
-        return ButtonMenuItem(_("Change status"), url=url, icon_name="resubmit", priority=15)
+        return MenuItem(_("Change status"), url=url, icon_name="resubmit", priority=15)
     return HeaderButton(_("Change status"), url=url, icon_name="resubmit")
 
 
