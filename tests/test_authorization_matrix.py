@@ -24,7 +24,7 @@ NATIONAL_ONLY = r"^(export_log|wagtailadmin_pages|wagtailadmin_workflows|wagtail
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage|aid_needs:\w+)$"
 
 
 def walk(patterns, ns=None):
@@ -373,6 +373,38 @@ class CustomScopedViewTests(MatrixTestCase):
                 listing = self.client.get(reverse("people:person_duplicate_list"))
                 self.assertEqual(listing.status_code, 200)
 
+    def test_part4_custom_views(self):
+        """The activity's decision and stage pages, a need's status page and the booklet
+        downloads: 404 for the other province's records, never the page without the right."""
+        from huunghi.aid.models import AidActivity, NeedItem, NeedsEdition
+
+        _activity_a, activity_b = self.samples[AidActivity]
+        _need_a, need_b = self.samples[NeedItem]
+        _edition_a, edition_b = self.samples[NeedsEdition]
+        for level, role, _org, user in self.users:
+            with self.subTest(level=level, role=role):
+                self.client.force_login(user)
+                sees_b = level == "national"
+                may_change = role in ACTION_ROLES[Action.CHANGE]
+                for name, obj_b, needs_change in (
+                    ("aid_activity_decision", activity_b, True),
+                    ("aid_activity_stage", activity_b, True),
+                    ("aid_needs:need_status", need_b, True),
+                    ("aid_needs:edition_docx", edition_b, False),
+                    ("aid_needs:edition_xlsx", edition_b, False),
+                ):
+                    code = self.client.get(reverse(name, args=[obj_b.pk])).status_code
+                    if not sees_b:
+                        self.assertEqual(code, 404, name)
+                    elif needs_change and not may_change:
+                        self.assertIn(code, (302, 403), name)  # never the page
+                    else:
+                        self.assertEqual(code, 200, name)
+                    if not sees_b or (needs_change and not may_change):
+                        self.client.post(reverse(name, args=[obj_b.pk]), {"to": "cancelled"})
+                activity_b.refresh_from_db()
+                self.assertEqual(activity_b.status, "approved")
+
     def test_network_figures(self):
         for level, role, org, user in self.users:
             with self.subTest(level=level, role=role):
@@ -490,6 +522,10 @@ LIST_PAGES = [
     "membership_periods:index",
     "congresses:index",
     "positions:index",
+    "aid_activities:list",
+    "aid_transactions:index",
+    "needs_editions:index",
+    "needs:index",
 ]
 
 
