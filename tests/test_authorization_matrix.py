@@ -19,12 +19,13 @@ from huunghi.orgs.tests.factories import UserFactory, make_org
 from huunghi.orgs.wagtail import ScopedChooserViewSet, ScopedModelViewSet
 
 PUBLIC = r"^(home|wagtailadmin_login|wagtailadmin_password_reset\w*|wagtailcore_login|wagtailcore_authenticate_with_password|wagtail_serve|wagtailadmin_javascript_catalog|wagtailadmin_sprite|None)$"
-LOGIN_ONLY = r"^(wagtailadmin_home|wagtailadmin_logout|wagtailadmin_account|wagtailadmin_dismissibles|wagtailadmin_error_test|wagtailadmin_tag_autocomplete|wagtailadmin_tag_model_autocomplete|wagtailadmin_block_preview|wagtailadmin_editing_sessions:\w+|wagtailadmin_choose_page\w*|wagtail_bulk_action|v1:api-root|v1:api_schema)$"
-NATIONAL_ONLY = r"^(export_log|wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|wagtailadmin_reports|wagtaildocs\w*|wagtailusers_\w+|wagtailsites|wagtailredirects|wagtailforms|wagtailadmin_collections|wagtailadmin_api:\w+|wagtailsettings|wagtailembeds|wagtailsnippets):\w+$|^wagtailadmin_explore\w*$"
+#: the snippets index (wagtailsnippets:index) lists snippet models, linking to their scoped lists
+LOGIN_ONLY = r"^(wagtailadmin_home|wagtailadmin_logout|wagtailadmin_account|wagtailadmin_dismissibles|wagtailadmin_error_test|wagtailadmin_tag_autocomplete|wagtailadmin_tag_model_autocomplete|wagtailadmin_block_preview|wagtailadmin_editing_sessions:\w+|wagtailadmin_choose_page\w*|wagtail_bulk_action|wagtailsnippets:index|v1:api-root|v1:api_schema)$"
+NATIONAL_ONLY = r"^(export_log|aid_rates|wagtailadmin_pages|wagtailadmin_workflows|wagtailimages\w*|wagtailadmin_reports|wagtaildocs\w*|wagtailusers_\w+|wagtailsites|wagtailredirects|wagtailforms|wagtailadmin_collections|wagtailadmin_api:\w+|wagtailsettings|wagtailembeds|wagtailsnippets):\w+$|^wagtailadmin_explore\w*$"
 #: reference data: read by all staff, changed by national administrators (or nobody)
-REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries):\w+$"
+REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries|aid_sectors|aid_forms|aid_beneficiary_groups|aid_exchange_rates|aid_rate_recomputations):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage|aid_needs:\w+)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage|aid_needs:\w+|aid_import:\w+)$"
 
 
 def walk(patterns, ns=None):
@@ -404,6 +405,30 @@ class CustomScopedViewTests(MatrixTestCase):
                         self.client.post(reverse(name, args=[obj_b.pk]), {"to": "cancelled"})
                 activity_b.refresh_from_db()
                 self.assertEqual(activity_b.status, "approved")
+
+    def test_partner_duplicates_and_merge(self):
+        """Every member of staff reads the duplicates page; merging needs the right to change
+        both partners, else 404 and nothing moves."""
+        from huunghi.partners.models import Partner
+
+        partner_a, partner_b = self.samples[Partner]
+        other_a = Partner.objects.create(
+            organization=self.a1, kind=partner_a.kind, name=partner_a.name
+        )
+        for level, role, org, user in self.users:
+            with self.subTest(level=level, role=role):
+                self.client.force_login(user)
+                listing = self.client.get(reverse("partners:partner_duplicate_list"))
+                self.assertEqual(listing.status_code, 200)
+                changeable = self.oracle(Partner, role, org, Action.CHANGE)
+                for first, second in ((partner_a, other_a), (partner_b, other_a)):
+                    url = reverse("partners:partner_merge", args=[first.pk, second.pk])
+                    code = self.client.get(url).status_code
+                    may = first.pk in changeable and second.pk in changeable
+                    self.assertEqual(code == 404, not may, (url, code))
+                    if not may:
+                        self.client.post(url, {"kept": first.pk})
+                        self.assertTrue(Partner.objects.filter(pk=second.pk).exists())
 
     def test_network_figures(self):
         for level, role, org, user in self.users:

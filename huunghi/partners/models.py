@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huunghi.core.exceptions import DeleteRefused
 from huunghi.core.models import BaseModel
 from huunghi.core.text import normalise
 from huunghi.orgs.models import OrgOwnedModel, ScopedModelMixin
@@ -106,6 +107,23 @@ class Partner(OrgOwnedModel):
         if self.acronym and self.acronym.lower() not in self.name.lower():
             return f"{self.name} ({self.acronym})"
         return self.name
+
+    def check_delete(self):
+        from huunghi.aid.models import AidActivity
+
+        used = (
+            AidActivity.objects.filter(
+                Q(donors__partner=self) | Q(implementing_partner=self)
+            ).exists()
+            or self.provided_transactions.filter(deleted_at__isnull=True).exists()
+        )
+        if used:
+            raise DeleteRefused(
+                _(
+                    "This partner is named on aid activities or their transactions. Merge it "
+                    "into another partner instead, or change those records first."
+                )
+            )
 
     def clean(self):
         if self.kind == PartnerKind.INDIVIDUAL and not self.person_id:

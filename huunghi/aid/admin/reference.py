@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
@@ -16,11 +17,16 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 
 from huunghi.network.imports.rows import XLSX_TYPE, ImportFileError
-from huunghi.orgs.permissions import NationalPermissionPolicy, ReadOnlyPermissionPolicy
+from huunghi.orgs.choices import Action
+from huunghi.orgs.permissions import (
+    NationalPermissionPolicy,
+    ReadOnlyPermissionPolicy,
+    to_action,
+)
 from huunghi.orgs.views import AdminPageMixin
 from huunghi.orgs.viewsets import NationalModelViewSet, YesNoColumn
 from huunghi.orgs.wagtail import ScopedCreateView, ScopedDeleteView, ScopedEditView, ScopedIndexView
@@ -110,9 +116,7 @@ class RatePermissionPolicy(NationalPermissionPolicy):
     (the same answer as ``ExchangeRate.objects.visible_to``)."""
 
     def user_has_permission(self, user, action):
-        from huunghi.orgs.permissions import to_action
-
-        if to_action(action) == "view":
+        if to_action(action) == Action.VIEW:
             return super().user_has_permission(user, action)
         return rates_may_change(user)
 
@@ -132,7 +136,9 @@ class ExchangeRateIndexView(ScopedIndexView):
         buttons = list(super().header_buttons)
         if rates_may_change(self.request.user):
             buttons.append(
-                HeaderButton(_("Import from a file"), url=reverse("aid_rates:import"), icon_name="upload")
+                HeaderButton(
+                    _("Import from a file"), url=reverse("aid_rates:import"), icon_name="upload"
+                )
             )
         return buttons
 
@@ -140,8 +146,6 @@ class ExchangeRateIndexView(ScopedIndexView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         if rates_may_change(self.request.user):
-            from wagtail.admin.widgets.button import Button
-
             buttons.append(
                 Button(_("Rates in the trash"), url=reverse("aid_rates:trash"), icon_name="bin")
             )
@@ -167,8 +171,11 @@ class ExchangeRateEditView(ScopedEditView):
 
 class ExchangeRateDeleteView(ScopedDeleteView):
     def delete_action(self):
-        super().delete_action()
-        exchange_rate_changed(actor=self.request.user, rate=self.object, event=RateEvent.DELETED)
+        with transaction.atomic():
+            super().delete_action()
+            exchange_rate_changed(
+                actor=self.request.user, rate=self.object, event=RateEvent.DELETED
+            )
 
 
 class ExchangeRateViewSet(NationalModelViewSet):
@@ -218,6 +225,7 @@ class RateRecomputationViewSet(NationalModelViewSet):
         "status",
         "examined",
         "changed",
+        "message",
     ]
     list_filter = ["status", "currency"]
     list_select_related = ("requested_by",)

@@ -127,15 +127,16 @@ class AidTransaction(ScopedModelMixin, BaseModel):
         if errors:
             raise ValidationError(errors)
 
-    def apply_rate(self) -> None:
-        """Fill ``rate``, ``value_vnd`` and ``vnd`` from the latest rate on or before ``date``."""
+    def apply_rate(self, rates=None) -> None:
+        """Fill ``rate``, ``value_vnd`` and ``vnd`` from the latest rate on or before ``date``
+        (looked up in ``rates``, a ``RateTable``, when one is given: no query per row)."""
         from ..services.rates import rate_on, value_at
 
         if self.currency == "VND":
             self.rate, self.rate_date = None, None
             self.value_vnd = value_at(self.amount, 1)
         else:
-            found = rate_on(self.currency, self.date)
+            found = (rates.on if rates is not None else rate_on)(self.currency, self.date)
             self.rate, self.rate_date = (found.rate, found.date) if found else (None, None)
             self.value_vnd = value_at(self.amount, found.rate) if found else None
         self.vnd = self.vnd_credited if self.vnd_credited is not None else self.value_vnd

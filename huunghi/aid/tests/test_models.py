@@ -53,3 +53,20 @@ class ShareTests(TestCase):
         location = ActivityLocation.objects.get(activity=activity)
         self.assertEqual(location.province.codename, "dong_thap")
         self.assertEqual(location.weight, 10000)
+
+
+class RateTableTests(TestCase):
+    def test_answers_like_the_query_without_one_per_row(self):
+        from huunghi.aid.services.rates import RateTable, rate_on
+
+        for day, rate in ((1, "25000"), (15, "25100")):
+            ExchangeRateFactory(
+                currency="USD", date=datetime.date(2026, 3, day), rate=Decimal(rate)
+            )
+        table = RateTable(["usd", "EUR", "VND"])
+        with self.assertNumQueries(0):
+            found = [table.on("USD", datetime.date(2026, 3, d)) for d in (1, 14, 15, 31)]
+            self.assertIsNone(table.on("USD", datetime.date(2026, 2, 28)))
+            self.assertIsNone(table.on("EUR", datetime.date(2026, 3, 1)))
+        for day, rate in zip((1, 14, 15, 31), found, strict=True):
+            self.assertEqual(rate, rate_on("USD", datetime.date(2026, 3, day)))

@@ -51,3 +51,21 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     kind = InteractionKind.MEETING
     date = datetime.date(2026, 3, 10)
     subject = factory.Sequence(lambda n: f"Làm việc về dự án {n}")
+
+
+def new_province(code: str):
+    """A province of today (from 1 July 2025) by its GSO code ("25" Phú Thọ)."""
+    from huunghi.places.models import AdministrativeUnit, CodeSystem, UnitLevel
+
+    return AdministrativeUnit.objects.get(
+        code_system=CodeSystem.GSO_2025, level=UnitLevel.PROVINCE, code=code
+    )
+
+
+def old_province(code: str):
+    """A province of before 1 July 2025 by its GSO code ("26" Vĩnh Phúc, now in Phú Thọ)."""
+    from huunghi.places.models import AdministrativeUnit, CodeSystem, UnitLevel
+
+    return AdministrativeUnit.objects.get(
+        code_system=CodeSystem.GSO_PRE_2025, level=UnitLevel.PROVINCE, code=code
+    )
