@@ -25,7 +25,7 @@ NATIONAL_ONLY = r"^(export_log|aid_rates|wagtailadmin_pages|wagtailadmin_workflo
 #: reference data: read by all staff, changed by national administrators (or nobody)
 REFERENCE = r"^(clusters|cluster_memberships|cluster_leaderships|cluster_coordinators|units|unit_mappings|countries|aid_sectors|aid_forms|aid_beneficiary_groups|aid_exchange_rates|aid_rate_recomputations):\w+$"
 #: custom scoped views, each checked by a test below
-SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage|aid_needs:\w+|aid_import:\w+)$"
+SCOPED_CUSTOM = r"^(orgs_trash:\w+|orgs_invite|orgs_attachment_download|network_figures|network_membership_status|network_import:\w+|people:\w+|aid_activity_decision|aid_activity_stage|aid_needs:\w+|aid_import:\w+|aid_figures)$"
 
 
 def walk(patterns, ns=None):
