@@ -127,6 +127,16 @@ def register(order: int):
     return decorator
 
 
+_summaries: dict[str, Callable[[], dict[str, dict[str, int]]]] = {}
+
+
+def summary(func):
+    """Register ``func() -> {group: {name: count}}``: what an app's steps made, added to
+    ``scale_summary``."""
+    _summaries[f"{func.__module__}.{func.__name__}"] = func
+    return func
+
+
 def steps() -> list[tuple[str, Callable[[ScaleContext], None]]]:
     from django.utils.module_loading import autodiscover_modules
 
@@ -160,7 +170,8 @@ def scale_generate(size: str, seed: int = 1, *, log: Callable[[str], None] | Non
 
 
 def scale_summary() -> dict[str, dict[str, int]]:
-    """What the database holds now: organisations by kind, synthetic users, roles by kind."""
+    """What the database holds now: organisations by kind, synthetic users, roles by kind,
+    then what the apps' ``@summary`` functions report."""
     orgs = dict(
         Organization.objects.filter(deleted_at__isnull=True)
         .order_by()
@@ -177,11 +188,15 @@ def scale_summary() -> dict[str, dict[str, int]]:
         .values_list("role")
         .annotate(n=Count("id"))
     )
-    return {
+    result = {
         "organisations": {**orgs, "total": sum(orgs.values()), "closed": closed},
         "users": {"scale_*": users},
         "roles": {**roles, "total": sum(roles.values())},
     }
+    steps()  # discovers the apps' scale modules, and with them their summaries
+    for _name, func in sorted(_summaries.items()):
+        result.update(func())
+    return result
 
 
 def tree_problems() -> dict[str, list[int]]:
