@@ -430,6 +430,17 @@ class CustomScopedViewTests(MatrixTestCase):
                         self.client.post(url, {"kept": first.pk})
                         self.assertTrue(Partner.objects.filter(pk=second.pk).exists())
 
+    def test_aid_figures(self):
+        for level, role, org, user in self.users:
+            with self.subTest(level=level, role=role):
+                self.client.force_login(user)
+                url = reverse("aid_figures")
+                own = self.client.get(url, {"organization": org.pk})
+                self.assertEqual(own.status_code, 200)
+                self.assertEqual(own.context["figures"].root, org)
+                other = self.client.get(url, {"organization": self.b.pk})
+                self.assertEqual(other.status_code, 200 if level == "national" else 404)
+
     def test_network_figures(self):
         for level, role, org, user in self.users:
             with self.subTest(level=level, role=role):

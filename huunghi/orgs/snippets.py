@@ -13,10 +13,13 @@ import functools
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.functional import cached_property
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property, lazy
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .wagtail import (
     ScopedChooserViewSet,
@@ -98,8 +101,27 @@ class ScopedSnippetUsageView(ScopedUsageView, snippet_views.UsageView):
     pass
 
 
+def _format(message: str, name) -> str:
+    return gettext(message) % {"object": name}
+
+
+_format_lazy = lazy(_format, str)
+
+
+class ScopedSnippetChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser widget, with its texts in each user's language (Wagtail
+    translates them once, when the form class is built)."""
+
+    def __init__(self, model=None, **kwargs):
+        super().__init__(model, **kwargs)
+        name = self.model._meta.verbose_name
+        self.choose_one_text = _format_lazy("Choose %(object)s", name)
+        self.choose_another_text = _format_lazy("Choose another %(object)s", name)
+        self.link_to_chosen_text = _format_lazy("Edit this %(object)s", name)
+
+
 class ScopedSnippetChooserViewSet(ScopedChooserViewSet, snippet_chooser.SnippetChooserViewSet):
-    pass
+    base_widget_class = ScopedSnippetChooser
 
 
 class ScopedSnippetViewSet(ScopedModelViewSet, snippet_views.SnippetViewSet):
@@ -114,6 +136,13 @@ class ScopedSnippetViewSet(ScopedModelViewSet, snippet_views.SnippetViewSet):
     usage_view_class = ScopedSnippetUsageView
     chooser_viewset_class = ScopedSnippetChooserViewSet
     copy_view_enabled = False
+    # Shown in our own menu groups: no "Snippets" menu item or breadcrumb for it.
+    menu_item_is_registered = True
+
+    @property
+    def breadcrumbs_items(self):
+        # Wagtail's label is translated once, at import; a lazy one follows the user's language.
+        return [{"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")}]
 
     def get_urlpatterns(self):
         patterns = []

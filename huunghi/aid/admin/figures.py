@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -21,16 +21,20 @@ from huunghi.core.dates import format_date
 from huunghi.core.money import format_decimal, format_vnd, format_vnd_short
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import OrgKind
-from huunghi.orgs.models import Cluster, ClusterMembership, Organization
+from huunghi.orgs.models import Cluster, Organization
 from huunghi.orgs.selectors import cluster_list_for_coordinator
 from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 
-from ..figures import PAGE_BREAKDOWNS, Period, aid_figures, aid_totals
+from ..figures import PAGE_BREAKDOWNS, Period, aid_figures, aid_totals, coordinated_paths
 from ..models import AidTransaction
 
 #: years offered in the period list, the current one first
 YEARS_OFFERED = 11
 RANGE = "range"
+#: lines shown per breakdown; the rest are summed in one line (communes run to thousands)
+ROWS_SHOWN = 50
+#: the organisations offered: unions and associations (chapters are too many to list)
+FIGURE_KINDS = [OrgKind.NATIONAL_UNION, OrgKind.PROVINCIAL_UNION, OrgKind.ASSOCIATION]
 
 BREAKDOWN_TITLES = {
     "sector": _("By sector"),
@@ -47,8 +51,13 @@ BREAKDOWN_TITLES = {
 
 
 def money(value: int | None) -> dict:
-    """A đồng value for the templates: the exact integer, "78,4 tỷ đồng" and "… đ"."""
-    return {"vnd": value, "short": format_vnd_short(value), "exact": format_vnd(value)}
+    """A đồng value for the templates: the exact integer as digits (never localised), "78,4
+    tỷ đồng" and "1.250.000.000 đ"."""
+    return {
+        "vnd": "" if value is None else str(value),
+        "short": format_vnd_short(value),
+        "exact": format_vnd(value),
+    }
 
 
 def percent(value, *, signed=False) -> str:
@@ -100,6 +109,30 @@ def totals_display(totals) -> dict:
     }
 
 
+def breakdown_display(by: str, rows) -> dict:
+    """A breakdown for the page: names in English where the record has one and the
+    interface is English; ROWS_SHOWN lines, then one line for the rest."""
+    english = not (translation.get_language() or "vi").startswith("vi")
+    shown, rest = rows[:ROWS_SHOWN], rows[ROWS_SHOWN:]
+    return {
+        "key": by,
+        "title": BREAKDOWN_TITLES[by],
+        "rows": [
+            {
+                "label": (row.label_en if english and row.label_en else row.label),
+                "detail": row.detail,
+                "key": row.key,
+                "share": percent(row.share),
+                **_amount_cells(row),
+            }
+            for row in shown
+        ],
+        "rest": len(rest),
+        "rest_mobilised": money(sum(row.mobilised for row in rest)),
+        "rest_disbursed": money(sum(row.disbursed for row in rest)),
+    }
+
+
 # ---------------------------------------------------------------------------------------
 # the page
 
@@ -113,13 +146,13 @@ def period_choices(today) -> list:
             Period.half(year, 2),
             *(Period.quarter(year, q) for q in (1, 2, 3, 4)),
         ]
-        choices.append((str(year), [(p.code, p.label) for p in periods]))
+        choices.append((str(year), [(p.code, p.display) for p in periods]))
     choices.append((RANGE, _("Other dates (from … until …)")))
     return choices
 
 
 class AidFiguresForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"))
+    period = forms.ChoiceField(label=_("Period"), required=False)
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("Until"), required=False)
     organization = forms.ModelChoiceField(
@@ -134,18 +167,16 @@ class AidFiguresForm(forms.Form):
 
     def __init__(self, *args, user, today, **kwargs):
         super().__init__(*args, **kwargs)
+        self.default_period = Period.current_half(today)
         self.fields["period"].choices = period_choices(today)
-        visible = Organization.objects.visible_to(user).filter(
-            kind__in=[OrgKind.NATIONAL_UNION, OrgKind.PROVINCIAL_UNION, OrgKind.ASSOCIATION]
-        )
+        visible = Organization.objects.visible_to(user)
         coordinated = cluster_list_for_coordinator(actor=user, on_date=today)
-        members = ClusterMembership.objects.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-            cluster__in=coordinated,
-        ).values("organization")
+        # a coordinator also chooses among the members of their clusters (figures only)
+        under_members = Q(pk__in=[])
+        for member_path in coordinated_paths(user):
+            under_members |= Q(path__startswith=member_path)
         self.fields["organization"].queryset = Organization.objects.filter(
-            Q(pk__in=visible.values("pk")) | Q(pk__in=members)
+            Q(pk__in=visible.values("pk")) | under_members, kind__in=FIGURE_KINDS
         )
         if visibility.is_national(user):
             self.fields["cluster"].queryset = Cluster.objects.all()
@@ -168,8 +199,8 @@ class AidFiguresForm(forms.Form):
                 self.add_error("end", _("The last day is before the first day."))
             if start and end and end >= start:
                 data["period_value"] = Period.range(start, end)
-        elif code:
-            data["period_value"] = Period.from_code(code)
+        else:
+            data["period_value"] = Period.from_code(code) if code else self.default_period
         if data.get("organization") and data.get("cluster"):
             raise forms.ValidationError(_("Choose an organisation or a cluster, not both."))
         return data
@@ -214,23 +245,7 @@ class AidFiguresView(ScopedViewMixin, AdminPageMixin, TemplateView):
         context.update(
             figures=figures,
             totals=totals_display(totals),
-            breakdowns=[
-                {
-                    "key": by,
-                    "title": BREAKDOWN_TITLES[by],
-                    "rows": [
-                        {
-                            "label": row.label,
-                            "detail": row.detail,
-                            "key": row.key,
-                            "share": percent(row.share),
-                            **_amount_cells(row),
-                        }
-                        for row in figures.breakdowns[by]
-                    ],
-                }
-                for by in PAGE_BREAKDOWNS
-            ],
+            breakdowns=[breakdown_display(by, figures.breakdowns[by]) for by in PAGE_BREAKDOWNS],
         )
         return context
 
@@ -281,9 +296,11 @@ class AidFiguresPanel(Component):
         period = Period.current_half(timezone.localdate())
         items = []
         if visibility.has_any(user):
-            items.append(totals_display(aid_totals(actor=user, period=period)))
+            totals = aid_totals(actor=user, period=period, list_missing=False)
+            items.append(totals_display(totals))
         for cluster in cluster_list_for_coordinator(actor=user):
-            items.append(totals_display(aid_totals(actor=user, period=period, cluster=cluster)))
+            totals = aid_totals(actor=user, period=period, cluster=cluster, list_missing=False)
+            items.append(totals_display(totals))
         return {
             "period": period,
             "items": items,

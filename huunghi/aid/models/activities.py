@@ -81,13 +81,13 @@ class AidActivity(
         _("aid owner"),
         max_length=255,
         blank=True,
-        help_text=_("The Vietnamese body that receives and owns the aid (chủ khoản viện trợ)."),
+        help_text=_("The Vietnamese body that receives and owns the aid."),
     )
     managing_agency = models.CharField(
         _("managing agency"),
         max_length=255,
         blank=True,
-        help_text=_("e.g. Ủy ban nhân dân tỉnh Đồng Tháp (cơ quan chủ quản)."),
+        help_text=_("The body answerable for the aid, e.g. the provincial People's Committee."),
     )
     mobilised_by = models.ForeignKey(
         "orgs.Organization",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huunghi.core.money import CurrencyField
@@ -11,6 +12,14 @@ from huunghi.orgs.models import NationalReferenceModel
 from huunghi.orgs.querysets import NationalQuerySet
 
 from ..choices import AidFormKind
+
+
+def localised_name(obj) -> str:
+    """The English name in the English interface when there is one, else the Vietnamese."""
+    language = get_language() or ""
+    if language.startswith("en") and obj.name_en:
+        return obj.name_en
+    return obj.name_vi
 
 
 class Sector(NationalReferenceModel):
@@ -36,7 +45,7 @@ class Sector(NationalReferenceModel):
         ordering = ["name_vi"]
 
     def __str__(self):
-        return self.name_vi
+        return localised_name(self)
 
 
 class AidForm(NationalReferenceModel):
@@ -74,7 +83,7 @@ class AidForm(NationalReferenceModel):
         ordering = ["name_vi"]
 
     def __str__(self):
-        return self.name_vi
+        return localised_name(self)
 
 
 class BeneficiaryGroup(NationalReferenceModel):
@@ -92,7 +101,7 @@ class BeneficiaryGroup(NationalReferenceModel):
         ordering = ["name_vi"]
 
     def __str__(self):
-        return self.name_vi
+        return localised_name(self)
 
 
 class RateQuerySet(NationalQuerySet):
