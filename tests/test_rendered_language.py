@@ -133,6 +133,7 @@ def data_words() -> set[str]:
 
     from wagtail.models import Site, Workflow
 
+    from huunghi.aid.models import AidForm, BeneficiaryGroup, Sector
     from huunghi.orgs.models import Organization
     from huunghi.places.models import AdministrativeUnit, Country
 
@@ -145,6 +146,12 @@ def data_words() -> set[str]:
         *Page.objects.values_list("title", flat=True),
         *Workflow.objects.values_list("name", flat=True),
         *get_user_model().objects.values_list("username", flat=True),
+        # the English names of aid reference data, shown beside the Vietnamese ones
+        *(
+            name
+            for model in (Sector, AidForm, BeneficiaryGroup)
+            for name in model.objects.values_list("name_en", flat=True)
+        ),
     ]
     return {w.lower() for text in texts if text for w in WORD.findall(text.replace("_", " "))}
 
