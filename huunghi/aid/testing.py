@@ -75,3 +75,16 @@ def need(org):
         sector=Sector.objects.get(code="education"),
         estimated_budget=500_000_000,
     )
+
+
+def ensure_reference_data():
+    """Load the aid reference data (sectors, forms, beneficiary groups, the review workflow)
+    again where a test that truncates tables (browser tests) has emptied them."""
+    import importlib
+
+    from django.apps import apps
+
+    if AidForm.objects.exists():
+        return
+    migration = importlib.import_module("huunghi.aid.migrations.0003_reference_data")
+    migration.load(apps, None)

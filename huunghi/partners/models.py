@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huunghi.core.exceptions import DeleteRefused
 from huunghi.core.models import BaseModel
@@ -157,7 +158,12 @@ class Certificate(PartnerOwnedMixin, BaseModel):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=CertificateKind.choices)
     number = models.CharField(_("number"), max_length=60)
-    issuer = models.CharField(_("issued by"), max_length=200, blank=True, default="Bộ Ngoại giao")
+    issuer = models.CharField(
+        pgettext_lazy("certificate", "issued by"),
+        max_length=200,
+        blank=True,
+        default="Bộ Ngoại giao",
+    )
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     provinces = models.ManyToManyField(

@@ -113,7 +113,7 @@ def test_editor_sees_own_province_and_404_for_another(page, network, screenshot)
     assert page.title().startswith("Bảng điều khiển")  # the glossary's word for Dashboard
     text = body_text(page)
     assert "Tài khoản" in text
-    panel = page.locator("section.huunghi-dashboard")
+    panel = page.locator("section.huunghi-dashboard[aria-labelledby='huunghi-orgs-heading']")
     assert panel.is_visible()
     assert DONG_THAP in panel.inner_text()
     assert AN_GIANG not in text

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from huunghi.aid.choices import ActivityStatus, TransactionKind
 from huunghi.aid.models import AidActivity, AidTransaction, ExchangeRate
+from huunghi.aid.testing import ensure_reference_data
 from huunghi.aid.tests.factories import AidTransactionFactory, make_activity
 from huunghi.core.money import to_vnd
 from huunghi.orgs.choices import OrgKind, RoleKind
@@ -57,6 +58,7 @@ def add_transaction(page, activity, kind, on, amount, currency):
 
 
 def test_editor_records_an_ngo_project_and_the_approver_approves_it(page, screenshot):
+    ensure_reference_data()
     today = timezone.localdate()
     start = half_start(today)
     root = national_root()

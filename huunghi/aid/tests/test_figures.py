@@ -558,7 +558,7 @@ class FiguresPageTests(TestCase):
         missing_end = self.client.get(url, {"period": "range", "start": "01/01/2026"})
         self.assertEqual(missing_end.status_code, 200)
         self.assertIsNone(missing_end.context["figures"])
-        self.assertContains(missing_end, "Enter the last day of the period.")
+        self.assertContains(missing_end, "Nhập ngày kết thúc.")
 
     def test_a_coordinator_gets_the_clusters_figures_without_the_list(self):
         self.client.force_login(self.coordinator)

@@ -497,7 +497,7 @@ class NeedFormTests(CatalogTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
             response.context["form"].errors["unit"],
-            ["Choose a commune or a province of today (from 1 July 2025)."],
+            ["Chọn xã/phường hoặc tỉnh/thành phố hiện nay (từ ngày 01/07/2025)."],
         )
         form_html = self.client.get(reverse("needs:add")).content.decode()
         self.assertIn("code_system=2025-07", form_html)
@@ -546,13 +546,13 @@ class NeedStatusTests(CatalogTestCase):
         self.assertEqual(NeedItem.objects.get(pk=self.draft.pk).status, NeedStatus.CLOSED)
 
     def test_a_draft_is_approved_first(self):
-        self.assertRefused(self.draft, NeedStatus.PUBLISHED, "must be approved for the catalog")
+        self.assertRefused(self.draft, NeedStatus.PUBLISHED, "cần được phê duyệt vào danh mục")
 
     def test_funded_needs_a_linked_activity(self):
-        self.assertRefused(self.water, NeedStatus.FUNDED, "no aid activity is linked to it")
+        self.assertRefused(self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này")
         cancelled = make_activity(organization=self.org_a, status=ActivityStatus.CANCELLED)
         _link(cancelled, self.water)
-        self.assertRefused(self.water, NeedStatus.FUNDED, "no aid activity is linked to it")
+        self.assertRefused(self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này")
         # an activity of another organisation counts too: the rule is about the need
         _link(make_activity(organization=self.org_b), self.water)
         self.change(self.water, NeedStatus.FUNDED)
@@ -560,14 +560,14 @@ class NeedStatusTests(CatalogTestCase):
     def test_funded_or_closed_never_back_to_draft(self):
         _link(make_activity(organization=self.org_a), self.water)
         self.change(self.water, NeedStatus.FUNDED)
-        self.assertRefused(self.water, NeedStatus.DRAFT, "cannot go back to draft")
+        self.assertRefused(self.water, NeedStatus.DRAFT, "không thể chuyển về bản nháp")
         self.change(self.water, NeedStatus.CLOSED)
-        self.assertRefused(self.water, NeedStatus.DRAFT, "cannot go back to draft")
+        self.assertRefused(self.water, NeedStatus.DRAFT, "không thể chuyển về bản nháp")
         self.change(self.kindergarten, NeedStatus.DRAFT)  # published: may go back
 
     def test_same_status_and_unknown_status(self):
-        self.assertRefused(self.water, NeedStatus.IN_TALKS, "is already")
-        self.assertRefused(self.water, "lost", "is not a status")
+        self.assertRefused(self.water, NeedStatus.IN_TALKS, "đang ở trạng thái")
+        self.assertRefused(self.water, "lost", "không phải là trạng thái")
 
     def test_only_those_who_may_change_it(self):
         with self.assertRaises(PermissionDenied):
@@ -583,7 +583,7 @@ class NeedStatusTests(CatalogTestCase):
         self.assertNotIn("in_talks", [v for v, _l in response.context["form"].fields["to"].choices])
         response = self.client.post(url, {"to": "funded"})
         self.assertEqual(response.status_code, 200)
-        self.assertIn("no aid activity is linked to it", response.context["form"].errors["to"][0])
+        self.assertIn("chưa có khoản viện trợ nào liên kết với nhu cầu này", response.context["form"].errors["to"][0])
         response = self.client.post(url, {"to": "published"})
         self.assertRedirects(response, reverse("needs:inspect", args=[self.water.pk]))
         self.assertEqual(NeedItem.objects.get(pk=self.water.pk).status, NeedStatus.PUBLISHED)

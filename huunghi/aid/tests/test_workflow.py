@@ -187,3 +187,12 @@ class StageTests(TestCase):
         self.assertEqual(cleared, 1)
         activity.refresh_from_db()
         self.assertIsNone(activity.stalled_since)
+
+
+class PeriodicJobTests(TestCase):
+    def test_the_runner_knows_the_six_month_flag(self):
+        from huunghi.core.scheduling import registered_jobs
+
+        job = registered_jobs()["aid_flag_stalled"]
+        self.assertEqual(job.every, datetime.timedelta(days=1))
+        self.assertEqual(job.func(), "flagged 0, cleared 0")
