@@ -549,10 +549,14 @@ class NeedStatusTests(CatalogTestCase):
         self.assertRefused(self.draft, NeedStatus.PUBLISHED, "cần được phê duyệt vào danh mục")
 
     def test_funded_needs_a_linked_activity(self):
-        self.assertRefused(self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này")
+        self.assertRefused(
+            self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này"
+        )
         cancelled = make_activity(organization=self.org_a, status=ActivityStatus.CANCELLED)
         _link(cancelled, self.water)
-        self.assertRefused(self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này")
+        self.assertRefused(
+            self.water, NeedStatus.FUNDED, "chưa có khoản viện trợ nào liên kết với nhu cầu này"
+        )
         # an activity of another organisation counts too: the rule is about the need
         _link(make_activity(organization=self.org_b), self.water)
         self.change(self.water, NeedStatus.FUNDED)
@@ -583,7 +587,10 @@ class NeedStatusTests(CatalogTestCase):
         self.assertNotIn("in_talks", [v for v, _l in response.context["form"].fields["to"].choices])
         response = self.client.post(url, {"to": "funded"})
         self.assertEqual(response.status_code, 200)
-        self.assertIn("chưa có khoản viện trợ nào liên kết với nhu cầu này", response.context["form"].errors["to"][0])
+        self.assertIn(
+            "chưa có khoản viện trợ nào liên kết với nhu cầu này",
+            response.context["form"].errors["to"][0],
+        )
         response = self.client.post(url, {"to": "published"})
         self.assertRedirects(response, reverse("needs:inspect", args=[self.water.pk]))
         self.assertEqual(NeedItem.objects.get(pk=self.water.pk).status, NeedStatus.PUBLISHED)
