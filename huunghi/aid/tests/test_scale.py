@@ -22,7 +22,8 @@ from huunghi.aid.models import (
     ExchangeRate,
     share_weight,
 )
-from huunghi.aid.scale import ACTIVITIES, NO_RATE_CURRENCY, RATE_ANCHORS
+from huunghi.aid.scale import ACTIVITIES
+from huunghi.aid.scale_rates import NO_RATE_CURRENCY, RATE_ANCHORS
 from huunghi.aid.services.rates import rate_on
 from huunghi.core.money import to_vnd
 from huunghi.orgs.models import Organization
