@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from huunghi.core.audit import acting_as
 from huunghi.core.demo import register
@@ -107,9 +108,49 @@ ACTIVITIES = [
 ]
 
 
+def _this_half(today: datetime.date) -> list:
+    """Two activities dated from today's half-year, so that the dashboard's half-year
+    figures and their change on a year earlier are never empty, whenever the demo loads."""
+    start = D(today.year, 1 if today.month <= 6 else 7, 1)
+    last_year = start.replace(year=start.year - 1)
+    on = min(today, start + datetime.timedelta(days=10))
+    return [
+        (
+            f"DT-{start.year}-H{1 if start.month == 1 else 2}",
+            "Tủ sách và thiết bị học tập cho trường vùng biên",
+            "non_project",
+            "GNI",
+            (("education", 100),),
+            ActivityStatus.IMPLEMENTING,
+            start,
+            start.replace(year=start.year + 1),
+            [
+                (TransactionKind.COMMITMENT, on, "65000", "USD"),
+                (TransactionKind.COMMITMENT, on, "1200000000", "VND"),
+                (TransactionKind.DISBURSEMENT, on, "30000", "USD"),
+            ],
+        ),
+        (
+            f"DT-{last_year.year}-H{1 if start.month == 1 else 2}",
+            "Nhà tình thương cho hộ nghèo ven sông",
+            "project",
+            "HEIFER",
+            (("housing", 100),),
+            ActivityStatus.CLOSED,
+            last_year,
+            last_year + datetime.timedelta(days=150),
+            [
+                (TransactionKind.COMMITMENT, last_year + datetime.timedelta(days=10), "1900000000", "VND"),
+                (TransactionKind.DISBURSEMENT, last_year + datetime.timedelta(days=20), "1900000000", "VND"),
+            ],
+        ),
+    ]  # fmt: skip
+
+
 def _rates():
+    months = (timezone.localdate().year - 2024 + 1) * 12
     for currency, (start, step) in RATES.items():
-        for n in range(36):
+        for n in range(months):
             on = D(2024 + n // 12, n % 12 + 1, 1)
             ExchangeRate.objects.get_or_create(
                 currency=currency, date=on, defaults={"rate": start + step * n}
@@ -131,9 +172,9 @@ def load_aid():
     partners = {p.acronym: p for p in Partner.objects.exclude(acronym="")}
     with acting_as(editor):
         _rates()
-        communes = _communes("dong_thap", 6)
+        communes = _communes("dong_thap", 9)
         for n, (ref, title, form, donor, sectors, status, start, end, rows) in enumerate(
-            ACTIVITIES
+            [*ACTIVITIES, *_this_half(timezone.localdate())]
         ):
             if AidActivity.objects.filter(organization=dong_thap, reference=ref).exists():
                 continue
@@ -145,7 +186,7 @@ def load_aid():
                 title_vi=title,
                 aid_owner="Ủy ban nhân dân tỉnh Đồng Tháp",
                 managing_agency="Ủy ban nhân dân tỉnh Đồng Tháp",
-                mobilised_by=dong_thap if n % 2 == 0 else None,
+                mobilised_by=dong_thap if n % 2 == 1 else None,
                 planned_start=start,
                 planned_end=end,
                 status=status,
