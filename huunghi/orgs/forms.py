@@ -47,6 +47,14 @@ class ScopedAdminForm(WagtailAdminModelForm):
         else:
             del self.fields["loaded_version"]
 
+    def _get_validation_exclusions(self):
+        # Unique constraints "among records not in the trash" name ``deleted_at`` in their
+        # condition; Django skips such a constraint when the field is not on the form, and
+        # the database would then refuse the save with an error the user cannot read.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("deleted_at")
+        return exclude
+
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")

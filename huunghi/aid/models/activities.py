@@ -153,6 +153,14 @@ class AidActivity(
                 name="activity_actual_dates_ordered",
                 violation_error_message=_("The actual end is before the actual start."),
             ),
+            models.UniqueConstraint(
+                fields=["organization", "reference"],
+                condition=Q(deleted_at__isnull=True) & ~Q(reference=""),
+                name="activity_unique_reference",
+                violation_error_message=_(
+                    "This organisation already has an activity with this reference."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "status"], name="activity_org_status"),

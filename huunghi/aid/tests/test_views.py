@@ -155,6 +155,13 @@ class ActivityPagesTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(AidActivity.objects.filter(reference="DA-01").exists())
 
+    def test_a_reference_is_used_once_per_organisation(self):
+        make_activity(organization=self.union_a, reference="DA-01")
+        response = self.client.post(reverse("aid_activities:add"), self.form_data())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "DA-01")
+        self.assertEqual(AidActivity.objects.filter(reference="DA-01").count(), 1)
+
     def test_cannot_create_for_another_union(self):
         data = self.form_data(organization=self.union_b.pk)
         response = self.client.post(reverse("aid_activities:add"), data)
