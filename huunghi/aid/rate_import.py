@@ -21,9 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from huunghi.core.audit import acting_as
 from huunghi.core.money import validate_currency
-from huunghi.network.imports.rows import ImportFileError, _date, _text
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action
+from huunghi.orgs.imports import ImportFileError
+from huunghi.orgs.imports import date as _date
+from huunghi.orgs.imports import text as _text
 
 from .imports.columns import AidColumn, map_headers, open_workbook, read_sheet
 from .imports.values import AmbiguousNumber, format_number, parse_decimal

@@ -20,9 +20,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from huunghi.network.imports.rows import XLSX_TYPE
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action
+from huunghi.orgs.imports import XLSX_TYPE
 from huunghi.orgs.models import ImportJob
 from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 

@@ -20,8 +20,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 
-from huunghi.network.imports.rows import XLSX_TYPE, ImportFileError
 from huunghi.orgs.choices import Action
+from huunghi.orgs.imports import XLSX_TYPE, ImportFileError
 from huunghi.orgs.permissions import (
     NationalPermissionPolicy,
     ReadOnlyPermissionPolicy,

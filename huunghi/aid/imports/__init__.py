@@ -2,8 +2,8 @@
 ``template``), checked row by row (``checks``, ``lookups``, ``values``), then applied whole
 once the user confirms (``jobs``, ``tasks``).
 
-The generic pieces of the member import (the ``Column`` of a sheet, reading cells, dates,
-the job's progress) are imported from ``huunghi.network.imports``, not copied.
+The pieces every spreadsheet import shares (the ``Column`` of a sheet, reading cells, dates,
+the job's progress) come from ``huunghi.orgs.imports``, as for the member import.
 """
 
 from .columns import (

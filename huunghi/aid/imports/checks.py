@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huunghi.core.money import validate_currency
-from huunghi.network.imports.rows import _chunks, _date, _decode, _key, _province_of, _text
+from huunghi.orgs.imports import chunks as _chunks
+from huunghi.orgs.imports import date as _date
+from huunghi.orgs.imports import decode as _decode
+from huunghi.orgs.imports import key as _key
+from huunghi.orgs.imports import province_of as _province_of
+from huunghi.orgs.imports import text as _text
 
 from ..choices import TransactionKind
 from ..models import AidActivity, AidForm, BeneficiaryGroup, ExchangeRate, Sector, equal_shares

@@ -9,14 +9,11 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from huunghi.core.text import normalise
-from huunghi.network.imports.rows import (
-    Column,
-    ImportFileError,
-    _cell,
-    _encode,
-    _is_empty,
-    _key,
-)
+from huunghi.orgs.imports import Column, ImportFileError
+from huunghi.orgs.imports import cell as _cell
+from huunghi.orgs.imports import encode as _encode
+from huunghi.orgs.imports import is_empty as _is_empty
+from huunghi.orgs.imports import key as _key
 
 from ..choices import ActivityStatus, TransactionKind
 

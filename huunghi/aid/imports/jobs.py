@@ -24,9 +24,13 @@ from openpyxl import Workbook
 from wagtail.models import Revision
 
 from huunghi.core.audit import acting_as, write_log
-from huunghi.network.imports.jobs import _finish, _update
-from huunghi.network.imports.rows import BATCH, ImportFileError, _decode, _may, _text
 from huunghi.orgs.choices import Action, OrgKind
+from huunghi.orgs.imports import BATCH, ImportFileError
+from huunghi.orgs.imports import decode as _decode
+from huunghi.orgs.imports import job_finish as _finish
+from huunghi.orgs.imports import job_update as _update
+from huunghi.orgs.imports import may as _may
+from huunghi.orgs.imports import text as _text
 from huunghi.orgs.models import ImportJob, Organization
 
 from ..models import (

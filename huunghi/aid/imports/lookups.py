@@ -8,8 +8,9 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from huunghi.core.text import normalise
-from huunghi.network.imports.rows import _exact, _key
 from huunghi.orgs.choices import Action
+from huunghi.orgs.imports import exact as _exact
+from huunghi.orgs.imports import key as _key
 from huunghi.orgs.models import Organization
 from huunghi.partners.models import Partner, partner_name_key
 from huunghi.places.models import AdministrativeUnit, CodeSystem, UnitLevel, UnitMapping

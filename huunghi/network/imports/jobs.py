@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from huunghi.core.audit import acting_as, write_log
 from huunghi.core.text import normalise
 from huunghi.orgs.choices import Action
+from huunghi.orgs.imports import job_finish as _finish
+from huunghi.orgs.imports import job_update as _update
 from huunghi.orgs.models import ImportJob, Organization
 from huunghi.people.choices import ConsentMethod, ConsentPurpose, ConsentState
 from huunghi.people.models import Consent, Person
@@ -45,13 +47,6 @@ logger = logging.getLogger(__name__)
 
 
 # -- the job -------------------------------------------------------------------------------
-
-
-def _update(job: ImportJob, **fields):
-    """Write job fields without a log entry or version check (progress, status)."""
-    ImportJob.all_objects.filter(pk=job.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(job, name, value)
 
 
 def _save_cells(job: ImportJob, headers, rows) -> str:
@@ -127,15 +122,6 @@ def member_import_validate(job_id: int) -> None:
             result={**job.result, "cells": cells},
             finished_at=timezone.now(),
         )
-
-
-def _finish(job, status, *, error: str = "", **result):
-    _update(
-        job,
-        status=status,
-        result={**job.result, **result, **({"error": error} if error else {})},
-        finished_at=timezone.now(),
-    )
 
 
 def member_import_confirm(*, actor, job: ImportJob, clean_only: bool) -> None:

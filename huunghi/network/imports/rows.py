@@ -7,11 +7,8 @@ Every lookup is loaded into a dict before the rows are checked, so the cost per 
 Python only, and the rows are written with ``bulk_create``.
 """
 
-import datetime
 import io
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,6 +23,28 @@ from python_calamine import CalamineWorkbook
 
 from huunghi.core.text import normalise
 from huunghi.orgs.choices import Action, OrgKind
+from huunghi.orgs.imports import (  # noqa: F401  (the names the member import has used)
+    BATCH,
+    CHUNK,
+    DATE_RE,
+    ISO_DATE_RE,
+    NO,
+    XLSX_TYPE,
+    YES,
+    Column,
+    ImportFileError,
+)
+from huunghi.orgs.imports import cell as _cell
+from huunghi.orgs.imports import chunks as _chunks
+from huunghi.orgs.imports import date as _date
+from huunghi.orgs.imports import decode as _decode
+from huunghi.orgs.imports import encode as _encode
+from huunghi.orgs.imports import exact as _exact
+from huunghi.orgs.imports import is_empty as _is_empty
+from huunghi.orgs.imports import key as _key
+from huunghi.orgs.imports import may as _may
+from huunghi.orgs.imports import province_of as _province_of
+from huunghi.orgs.imports import text as _text
 from huunghi.orgs.models import Organization
 from huunghi.people.choices import (
     ETHNICITY_CHOICES,
@@ -44,11 +63,8 @@ VALUES_SHEET = "Giá trị cho phép"
 ERROR_HEADER = "Lỗi"
 MAX_ROWS = 100_000
 PROGRESS_EVERY = 500
-BATCH = 1000
-CHUNK = 500  # ids per ``__in`` query
 MEMBER_KINDS = (OrgKind.ASSOCIATION, OrgKind.CHAPTER)
 TARGET_KINDS = (OrgKind.NATIONAL_UNION, OrgKind.PROVINCIAL_UNION, *MEMBER_KINDS)
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ", Gender.OTHER: "Khác"}
 STATUS_LABELS = {
@@ -57,18 +73,6 @@ STATUS_LABELS = {
     MemberStatus.LEFT: "Đã ra khỏi hội",
     MemberStatus.DECEASED: "Đã mất",
 }
-YES, NO = "Có", "Không"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # Vietnamese: the file format, not translated
-    label: object  # the field, in the user's language
-    width: int = 16
-    required: bool = False
-    personal: bool = False
-    max_length: int = 0
 
 
 COLUMNS = (
@@ -119,20 +123,6 @@ EXAMPLE = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read as a member list; the message says why."""
-
-
-def _key(value) -> str:
-    """A value folded for lookups: no diacritics, case, spaces or hyphens."""
-    return re.sub(r"[\s\-–]", "", normalise(value))
-
-
-def _exact(value) -> str:
-    """A name compared exactly but for case and spacing (diacritics kept, NFC)."""
-    return " ".join(unicodedata.normalize("NFC", str(value)).lower().split())
-
-
 GENDERS = {
     **{_key(label): value for value, label in GENDER_LABELS.items()},
     **{_key(v): v for v in Gender.values},
@@ -145,17 +135,11 @@ ETHNICITIES = {_key(name): name for name, _label in ETHNICITY_CHOICES}
 YES_NO = {_key(w): True for w in (YES, "yes", "x", "1", "true")} | {
     _key(w): False for w in (NO, "no", "0", "false")
 }
-DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PHONE_RE = re.compile(r"^\+?[\d\s.\-()]+$")
 CODE_RE = re.compile(r"^(?:P\s*-?\s*)?0*(\d+)$", re.IGNORECASE)
 
 
 # -- permissions ---------------------------------------------------------------------------
-
-
-def _may(user, organization, action) -> bool:
-    return Organization.objects.visible_to(user, action).filter(pk=organization.pk).exists()
 
 
 def import_targets(user):
@@ -164,20 +148,6 @@ def import_targets(user):
 
 
 # -- the subtree's lookups -----------------------------------------------------------------
-
-
-def _province_of(target: Organization):
-    """The current-code province of the target or its nearest ancestor that has one."""
-    chain = [target, *reversed(list(target.get_ancestors().select_related("unit__parent")))]
-    for org in chain:
-        unit = org.unit
-        if unit is None or unit.code_system != CodeSystem.GSO_2025:
-            continue
-        if unit.level == UnitLevel.PROVINCE:
-            return unit
-        if unit.level == UnitLevel.COMMUNE:
-            return unit.parent
-    return None
 
 
 def _member_organizations(target: Organization) -> list[Organization]:
@@ -269,33 +239,6 @@ def template_build(*, actor, organization: Organization) -> bytes:
 # -- reading the file ----------------------------------------------------------------------
 
 
-def _encode(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return {"d": value.isoformat()[:10]}
-    if isinstance(value, datetime.time | datetime.timedelta):
-        return str(value)
-    return value
-
-
-def _decode(value):
-    if isinstance(value, dict):
-        return datetime.date.fromisoformat(value["d"])
-    return value
-
-
-def _cell(value):
-    """A cell as openpyxl gives it: None when empty, whole numbers as int."""
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_xlsx(fileobj, *, name: str = "", progress=None) -> tuple[list[str], list]:
     """The header texts and the non-empty rows ``(excel_row, [cells])`` of the member sheet
     (the sheet named “Hội viên”, else the first one). Cells are JSON-safe (dates as
@@ -372,35 +315,6 @@ def _map_headers(headers: list[str], *, sheet: str = "") -> dict[str, int]:
 # -- checking the rows ---------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
-
-
-def _date(value) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    match = DATE_RE.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return datetime.date(year, month, day)
-        match = ISO_DATE_RE.match(text)
-        if match:
-            return datetime.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
-    return None
-
-
 def _unknown_value(key: str) -> str:
     if key == "gender":
         return _("Write Nam, Nữ or Khác.")
@@ -411,12 +325,6 @@ def _unknown_value(key: str) -> str:
             "values": ", ".join(STATUS_LABELS.values())
         }
     return _("Write Có or Không.")
-
-
-def _chunks(items, size=CHUNK):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class MemberRows:
