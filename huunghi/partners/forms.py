@@ -57,7 +57,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 class PartnerForm(OrganizationDefaultMixin, ScopedAdminForm):
-    class Meta:
+    class Meta(ScopedAdminForm.Meta):  # keeps Wagtail's choosers and date pickers
         widgets = {"sectors": forms.CheckboxSelectMultiple}
 
 
@@ -113,7 +113,7 @@ class InteractionForm(OrganizationDefaultMixin, ScopedAdminForm):
     among the colleagues of the user's organisations; the people met among the partner's
     contacts the user sees."""
 
-    class Meta:
+    class Meta(ScopedAdminForm.Meta):  # keeps Wagtail's choosers and date pickers
         widgets = {"contacts": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, for_user=None, **kwargs):
