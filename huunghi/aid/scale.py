@@ -626,12 +626,12 @@ def aid_activities(ctx: ScaleContext) -> None:
             "reference", flat=True
         )
     )
-    todo = [
+    missing = [
         row
         for row in plan_owners
         if not all(reference(row[0], n) in existing for n in range(1, row[3] + 1))
     ]
-    if not todo:
+    if not missing:
         return
     partners = [p for p in scale_partners() if p.deleted_at is None]
     if not partners:
@@ -639,7 +639,7 @@ def aid_activities(ctx: ScaleContext) -> None:
         return
     planner = Planner(ctx, partners)
     writer = Writer(ctx, planner.geo)
-    for code, union, province, n in todo:
+    for code, union, province, n in missing:
         rng = random.Random(f"{ctx.seed}:{ctx.size.name}:aid:{code}")
         for i in range(1, n + 1):
             plan = planner.plan(rng, union, province)

@@ -7,35 +7,33 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from huunghi.core.audit import REDACTED
-from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action
+from huunghi.orgs.import_views import (
+    PROBLEMS_PER_PAGE,
+    RUNNING,
+    ImportIndexView,
+    ImportJobMixin,
+    ImportRejectedView,
+    ImportStatusView,
+    ImportUploadView,
+    check_xlsx_name,
+    job_state,
+    number,
+    xlsx_response,
+)
 from huunghi.orgs.models import ImportJob, Organization
-from huunghi.orgs.views import ScopedViewMixin
+from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
 
 from . import imports
-
-RUNNING = (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING)
-PROBLEMS_PER_PAGE = 100
-
-
-def _number(value) -> str:
-    return number_format(value, force_grouping=True)
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=imports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class _Breadcrumbs:
@@ -76,42 +74,17 @@ class MemberImportUploadForm(forms.Form):
         )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(
-                _(
-                    "“%(name)s” is not an Excel workbook (.xlsx): fill in the template and upload it."
-                )
-                % {"name": upload.name}
-            )
-        return upload
+        return check_xlsx_name(self.cleaned_data["file"])
 
 
-class MemberImportIndexView(_Breadcrumbs, WagtailAdminTemplateMixin, ScopedViewMixin, TemplateView):
+class MemberImportIndexView(AdminPageMixin, ImportIndexView):
     """The member imports of the user's organisations, newest first."""
 
-    model = ImportJob
-    template_name = "network/import_index.html"
+    kind = imports.KIND
+    namespace = "network_import"
     page_title = gettext_lazy("Member imports")
-    header_icon = "upload"
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
-    def get_context_data(self, **kwargs):
-        jobs = (
-            self.get_queryset()
-            .filter(kind=imports.KIND)
-            .select_related("organization", "created_by")
-            .defer("problems")
-            .order_by("-created_at", "-id")
-        )
-        page = Paginator(jobs, 50).get_page(self.request.GET.get("p"))
-        return {
-            **super().get_context_data(**kwargs),
-            "page": page,
-            "can_upload": visibility.has_any(self.request.user, Action.CHANGE),
-        }
+    upload_label = gettext_lazy("Import a member list")
+    empty_text = gettext_lazy("No member list has been imported yet.")
 
 
 class MemberImportTemplateView(ScopedViewMixin, View):
@@ -128,32 +101,16 @@ class MemberImportTemplateView(ScopedViewMixin, View):
         if organization.kind not in imports.TARGET_KINDS:
             raise Http404
         data = imports.template_build(actor=request.user, organization=organization)
-        return _xlsx_response(data, f"mau-nhap-hoi-vien-{organization.code}.xlsx")
+        return xlsx_response(data, f"mau-nhap-hoi-vien-{organization.code}.xlsx")
 
 
-class MemberImportUploadView(_Breadcrumbs, WagtailAdminTemplateMixin, FormView):
+class MemberImportUploadView(_Breadcrumbs, WagtailAdminTemplateMixin, ImportUploadView):
     """Upload a member list into an organisation the user may change; the check starts."""
 
     template_name = "network/import_upload.html"
     form_class = MemberImportUploadForm
     page_title = gettext_lazy("Import members")
-    header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not visibility.has_any(request.user, Action.CHANGE):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        targets = imports.import_targets(self.request.user)
-        pk = self.request.GET.get("organization")
-        if pk and pk.isdigit() and targets.filter(pk=pk).exists():
-            return {"organization": int(pk)}
-        only = list(targets.values_list("pk", flat=True)[:2])
-        return {"organization": only[0]} if len(only) == 1 else {}
+    import_targets = staticmethod(imports.import_targets)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,32 +129,21 @@ class MemberImportUploadView(_Breadcrumbs, WagtailAdminTemplateMixin, FormView):
         return redirect("network_import:job", pk=job.pk)
 
 
-class _JobMixin(ScopedViewMixin):
-    model = ImportJob
-
-    def get_queryset(self):
-        return super().get_queryset().filter(kind=imports.KIND)
+class _JobMixin(ImportJobMixin):
+    kind = imports.KIND
 
 
 def _status(job: ImportJob) -> dict:
     if job.status == ImportJob.Status.APPLYING:
-        text = _("Importing %(rows)s rows…") % {"rows": _number(job.clean_rows)}
+        text = _("Importing %(rows)s rows…") % {"rows": number(job.clean_rows)}
     elif job.total_rows:
         text = _("%(done)s of %(total)s rows checked") % {
-            "done": _number(job.processed_rows),
-            "total": _number(job.total_rows),
+            "done": number(job.processed_rows),
+            "total": number(job.total_rows),
         }
     else:
-        text = _("%(done)s rows read") % {"done": _number(job.processed_rows)}
-    return {
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "processed_rows": job.processed_rows,
-        "total_rows": job.total_rows,
-        "percent": job.progress_percent,
-        "finished": job.status not in RUNNING,
-        "text": text,
-    }
+        text = _("%(done)s rows read") % {"done": number(job.processed_rows)}
+    return job_state(job, text)
 
 
 class MemberImportJobView(_Breadcrumbs, WagtailAdminTemplateMixin, _JobMixin, TemplateView):
@@ -251,11 +197,9 @@ class MemberImportJobView(_Breadcrumbs, WagtailAdminTemplateMixin, _JobMixin, Te
         }
 
 
-class MemberImportStatusView(_JobMixin, View):
-    """The progress of an import, for the job page's progress bar."""
-
-    def get(self, request, pk):
-        return JsonResponse(_status(self.get_object(pk)))
+class MemberImportStatusView(ImportStatusView):
+    kind = imports.KIND
+    state = staticmethod(_status)
 
 
 class MemberImportConfirmView(_JobMixin, View):
@@ -275,14 +219,6 @@ class MemberImportConfirmView(_JobMixin, View):
         return redirect("network_import:job", pk=job.pk)
 
 
-class MemberImportRejectedView(_JobMixin, View):
-    """The rows of the file that have problems, as .xlsx with a column of errors."""
-
-    scope_action = Action.CHANGE
-
-    def get(self, request, pk):
-        job = self.get_object(pk)
-        if not job.problems or "cells" not in job.result:
-            raise Http404
-        data = imports.rejected_rows_xlsx(actor=request.user, job=job)
-        return _xlsx_response(data, f"dong-bi-loai-{job.pk}.xlsx")
+class MemberImportRejectedView(ImportRejectedView):
+    kind = imports.KIND
+    rejected_rows_xlsx = staticmethod(imports.rejected_rows_xlsx)

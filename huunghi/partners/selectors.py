@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from huunghi.core.merging import related_counts, reverse_relations
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action, OrgKind
 from huunghi.orgs.models import Organization
@@ -249,37 +250,14 @@ def partner_match_list(
 
 
 def partner_relations():
-    """Every relation through which other records point at a partner, found from the model
-    (so the relations later parts add are covered): ``(rel, model, field_name)`` where
-    ``model.field_name`` is the foreign key to Partner (for many-to-many relations declared
-    on other models, the foreign key of their through table)."""
-    result = []
-    for rel in Partner._meta.related_objects:
-        model = rel.related_model
-        if model._meta.auto_created:
-            continue  # the through tables of Partner's own many-to-many fields
-        if rel.many_to_many:
-            if not rel.through._meta.auto_created:
-                continue  # a custom through table is listed by its own foreign key
-            result.append((rel, rel.through, rel.field.m2m_reverse_field_name()))
-        else:
-            result.append((rel, model, rel.field.name))
-    return result
-
-
-def relation_key(model, field_name: str) -> str:
-    return f"{model._meta.label}.{field_name}"
+    """Every relation through which other records point at a partner (``core.merging``)."""
+    return reverse_relations(Partner)
 
 
 def partner_related_counts(partner: Partner) -> list[dict]:
     """How many records point at ``partner`` through each relation (trashed ones and those
     of other organisations included: they all move in a merge)."""
-    counts = []
-    for rel, model, field_name in partner_relations():
-        n = model._base_manager.filter(**{field_name: partner}).count()
-        label = rel.related_model._meta.verbose_name_plural
-        counts.append({"key": relation_key(model, field_name), "label": label, "count": n})
-    return counts
+    return related_counts(partner, partner_relations())
 
 
 # --- the inspect page ----------------------------------------------------------------------

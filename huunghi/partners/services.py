@@ -1,17 +1,17 @@
 """Writes on the partner registry: merging a duplicate partner into the record kept."""
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.utils.translation import gettext as _
 
 from huunghi.core import audit
+from huunghi.core.merging import move_all, relation_key
 from huunghi.core.models import BaseModel
 from huunghi.orgs.choices import Action
 
 from .models import Partner
-from .selectors import partner_relations, relation_key
+from .selectors import partner_relations
 
 MERGE = "huunghi.partner_merge"
 
@@ -84,20 +84,6 @@ def _clashes(model, field_name: str, ids, kept: Partner) -> list[int]:
             if tuple(values) in taken:
                 clashing.add(pk)
     return sorted(clashing)
-
-
-def _repoint(model, field_name: str, ids, target: Partner):
-    """Point the rows ``ids`` of ``model`` at ``target``; domain records are saved one by
-    one (their version, search text and history follow), link rows in one update."""
-    if not ids:
-        return
-    rows = model._base_manager.filter(pk__in=ids)
-    if issubclass(model, BaseModel):
-        for row in rows:
-            setattr(row, field_name, target)
-            row.save(update_fields=[field_name])
-    else:
-        rows.update(**{field_name: target})
 
 
 def _revision_owners(model, field_name: str, ids):
@@ -204,16 +190,7 @@ def partner_merge(*, actor, kept: Partner, merged: Partner) -> Partner:
             ids = [pk for pk in ids if pk not in set(clashing)]
             if ids:
                 moved[key] = ids
-        try:
-            with transaction.atomic():
-                for key, ids in moved.items():
-                    label, field_name = key.rsplit(".", 1)
-                    _repoint(apps.get_model(label), field_name, ids, kept)
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The records of %(what)s could not be moved: %(error)s")
-                % {"what": merged, "error": exc}
-            ) from exc
+        move_all(moved, kept, str(merged))
         _repoint_revisions(owners, owner_fields, merged.pk, kept.pk)
 
         merged.delete()

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
+from huunghi.core.merging import related_counts, reverse_relations
 from huunghi.orgs.choices import Action
 
 from .choices import ConsentPurpose, ConsentState
@@ -144,40 +145,15 @@ def person_match_list(
 
 
 def person_relations():
-    """Every relation through which other records point at a person, found from the model
-    (so relations added by later parts are covered): ``(rel, model, field_name)`` where
-    ``model.field_name`` is the foreign key to Person (for many-to-many relations, the
-    foreign key of the through table)."""
-    result = []
-    for rel in Person._meta.get_fields(include_hidden=True):
-        if not (rel.is_relation and rel.auto_created and not rel.concrete):
-            continue
-        model = rel.related_model
-        if model is PersonMerge or model._meta.auto_created:
-            continue  # the merge log itself; auto through tables come with their M2M
-        if rel.many_to_many:
-            # A custom through table has its own foreign key, listed as such.
-            if rel.field.model is Person or not rel.through._meta.auto_created:
-                continue
-            result.append((rel, rel.through, rel.field.m2m_reverse_field_name()))
-        elif rel.field.model is not Person:  # merged_into: earlier merges stay as they were
-            result.append((rel, model, rel.field.name))
-    return result
-
-
-def relation_key(model, field_name: str) -> str:
-    return f"{model._meta.label}.{field_name}"
+    """Every relation through which other records point at a person (``core.merging``):
+    the merge log itself and earlier merges (``merged_into``) stay as they were."""
+    return reverse_relations(Person, skip=(PersonMerge,))
 
 
 def person_related_counts(person: Person) -> list[dict]:
     """How many records point at ``person`` through each relation (trashed ones included,
     since they move too)."""
-    counts = []
-    for rel, model, field_name in person_relations():
-        n = model._base_manager.filter(**{field_name: person}).count()
-        label = rel.related_model._meta.verbose_name_plural
-        counts.append({"key": relation_key(model, field_name), "label": label, "count": n})
-    return counts
+    return related_counts(person, person_relations())
 
 
 def person_mailing_list(actor, *, organization=None, purpose: str = ConsentPurpose.COMMUNICATION):

@@ -4,15 +4,16 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huunghi.core import audit
+from huunghi.core.merging import move_all, relation_key
 from huunghi.orgs.choices import Action
 
 from .models import PERSONAL_FIELDS, Consent, Person, PersonMerge
-from .selectors import FILLABLE_FIELDS, person_relations, relation_key
+from .selectors import FILLABLE_FIELDS, person_relations
 
 MERGE = "huunghi.person_merge"
 MERGE_UNDO = "huunghi.person_merge_undo"
@@ -51,35 +52,6 @@ def may_merge_personal(actor, *persons: Person) -> bool:
     ).count() == len(pks)
 
 
-def _repoint(model, field_name: str, ids, target: Person):
-    """Point the rows ``ids`` of ``model`` at ``target``; domain records are saved one by
-    one (their version, search text and history follow), through tables in one update."""
-    if not ids:
-        return
-    from huunghi.core.models import BaseModel
-
-    rows = model._base_manager.filter(pk__in=ids)
-    if issubclass(model, BaseModel):
-        for row in rows:
-            setattr(row, field_name, target)
-            row.save(update_fields=[field_name])
-    else:
-        rows.update(**{field_name: target})
-
-
-def _move_all(moves: dict, target: Person, what: str):
-    try:
-        with transaction.atomic():
-            for key, ids in moves.items():
-                label, field_name = key.rsplit(".", 1)
-                _repoint(apps.get_model(label), field_name, ids, target)
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("The records of %(what)s could not be moved: %(error)s")
-            % {"what": what, "error": exc}
-        ) from exc
-
-
 def _describe(person: Person, moves: dict) -> str:
     count = sum(len(ids) for ids in moves.values())
     return _("%(code)s %(person)s (%(count)s linked records)") % {
@@ -112,7 +84,7 @@ def person_merge(*, actor, kept: Person, merged: Person) -> PersonMerge:
             )
             if ids:
                 moved[relation_key(model, field_name)] = ids
-        _move_all(moved, kept, str(merged))
+        move_all(moved, kept, str(merged))
 
         plan = merge_fill_plan(
             kept=kept, merged=merged, with_personal=may_merge_personal(actor, kept, merged)
@@ -168,7 +140,7 @@ def person_merge_undo(*, actor, merge: PersonMerge) -> PersonMerge:
         merged.restore()
         merged.merged_into = None
         merged.save(update_fields=["merged_into"])
-        _move_all(back, merged, str(kept))
+        move_all(back, merged, str(kept))
 
         cleared = []
         filled = dict(merge.filled)

@@ -398,7 +398,7 @@ class StageForm(forms.Form):
 
 class ActivityActionView(ScopedViewMixin, AdminPageMixin, FormView):
     """Base of the action pages of one activity: 404 outside the user's view, refused
-    without the right to change it."""
+    without the right to change it. Subclasses ``run(form)`` their service."""
 
     model = AidActivity
     scope_action = Action.CHANGE
@@ -418,9 +418,6 @@ class ActivityActionView(ScopedViewMixin, AdminPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "activity": self.activity}
-
-    def run(self, form):
-        raise NotImplementedError
 
     def form_valid(self, form):
         try:

@@ -9,37 +9,36 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.log_actions import LogFormatter
 
 from huunghi.orgs import visibility
 from huunghi.orgs.choices import Action
-from huunghi.orgs.imports import XLSX_TYPE
+from huunghi.orgs.import_views import (
+    PROBLEMS_PER_PAGE,
+    RUNNING,
+    ImportIndexView,
+    ImportJobMixin,
+    ImportRejectedView,
+    ImportStatusView,
+    ImportUploadView,
+    check_xlsx_name,
+    job_state,
+    number,
+    xlsx_response,
+)
 from huunghi.orgs.models import ImportJob
-from huunghi.orgs.views import AdminPageMixin, ScopedViewMixin
+from huunghi.orgs.views import AdminPageMixin
 
 from .. import imports
-
-RUNNING = (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING)
-PROBLEMS_PER_PAGE = 100
-
-
-def _number(value) -> str:
-    return number_format(value, force_grouping=True)
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class _Breadcrumbs(AdminPageMixin):
@@ -68,45 +67,22 @@ class AidImportUploadForm(forms.Form):
         )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(
-                _(
-                    "“%(name)s” is not an Excel workbook (.xlsx): fill in the template and "
-                    "upload it."
-                )
-                % {"name": upload.name}
-            )
-        return upload
+        return check_xlsx_name(self.cleaned_data["file"])
 
 
-class AidImportIndexView(AdminPageMixin, ScopedViewMixin, TemplateView):
+class AidImportIndexView(AdminPageMixin, ImportIndexView):
     """The aid imports of the user's organisations, newest first."""
 
-    model = ImportJob
-    template_name = "aid/imports/index.html"
+    kind = imports.KIND
+    namespace = "aid_import"
     page_title = gettext_lazy("Aid imports")
-    header_icon = "upload"
+    upload_label = gettext_lazy("Import aid history")
+    empty_text = gettext_lazy("No aid history has been imported yet.")
 
     def dispatch(self, request, *args, **kwargs):
         if not visibility.has_any(request.user, Action.VIEW):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        jobs = (
-            self.get_queryset()
-            .filter(kind=imports.KIND)
-            .select_related("organization", "created_by")
-            .defer("problems")
-            .order_by("-created_at", "-id")
-        )
-        page = Paginator(jobs, 50).get_page(self.request.GET.get("p"))
-        return {
-            **super().get_context_data(**kwargs),
-            "page": page,
-            "can_upload": visibility.has_any(self.request.user, Action.CHANGE),
-        }
 
 
 class AidImportTemplateView(View):
@@ -115,32 +91,16 @@ class AidImportTemplateView(View):
     def get(self, request):
         if not visibility.has_any(request.user, Action.CHANGE):
             raise Http404
-        return _xlsx_response(imports.template_build(actor=request.user), "mau-nhap-vien-tro.xlsx")
+        return xlsx_response(imports.template_build(actor=request.user), "mau-nhap-vien-tro.xlsx")
 
 
-class AidImportUploadView(_Breadcrumbs, FormView):
+class AidImportUploadView(_Breadcrumbs, ImportUploadView):
     """Upload an aid workbook into an organisation the user may change; the check starts."""
 
     template_name = "aid/imports/upload.html"
     form_class = AidImportUploadForm
     page_title = gettext_lazy("Import aid history")
-    header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not visibility.has_any(request.user, Action.CHANGE):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        targets = imports.import_targets(self.request.user)
-        pk = self.request.GET.get("organization")
-        if pk and pk.isdigit() and targets.filter(pk=pk).exists():
-            return {"organization": int(pk)}
-        only = list(targets.values_list("pk", flat=True)[:2])
-        return {"organization": only[0]} if len(only) == 1 else {}
+    import_targets = staticmethod(imports.import_targets)
 
     def get_context_data(self, **kwargs):
         return {
@@ -162,32 +122,21 @@ class AidImportUploadView(_Breadcrumbs, FormView):
         return redirect("aid_import:job", pk=job.pk)
 
 
-class _JobMixin(ScopedViewMixin):
-    model = ImportJob
-
-    def get_queryset(self):
-        return super().get_queryset().filter(kind=imports.KIND)
+class _JobMixin(ImportJobMixin):
+    kind = imports.KIND
 
 
 def _status(job: ImportJob) -> dict:
     if job.status == ImportJob.Status.APPLYING:
-        text = _("Importing %(rows)s rows…") % {"rows": _number(job.total_rows)}
+        text = _("Importing %(rows)s rows…") % {"rows": number(job.total_rows)}
     elif job.total_rows:
         text = _("%(done)s of %(total)s rows checked") % {
-            "done": _number(job.processed_rows),
-            "total": _number(job.total_rows),
+            "done": number(job.processed_rows),
+            "total": number(job.total_rows),
         }
     else:
         text = _("Reading the file…")
-    return {
-        "status": job.status,
-        "status_label": str(job.get_status_display()),
-        "processed_rows": job.processed_rows,
-        "total_rows": job.total_rows,
-        "percent": job.progress_percent,
-        "finished": job.status not in RUNNING,
-        "text": text,
-    }
+    return job_state(job, text)
 
 
 class AidImportJobView(_Breadcrumbs, _JobMixin, TemplateView):
@@ -223,11 +172,9 @@ class AidImportJobView(_Breadcrumbs, _JobMixin, TemplateView):
         }
 
 
-class AidImportStatusView(_JobMixin, View):
-    """The progress of an import, for the job page's progress bar."""
-
-    def get(self, request, pk):
-        return JsonResponse(_status(self.get_object(pk)))
+class AidImportStatusView(ImportStatusView):
+    kind = imports.KIND
+    state = staticmethod(_status)
 
 
 class AidImportConfirmView(_JobMixin, View):
@@ -245,17 +192,11 @@ class AidImportConfirmView(_JobMixin, View):
         return redirect("aid_import:job", pk=job.pk)
 
 
-class AidImportRejectedView(_JobMixin, View):
+class AidImportRejectedView(ImportRejectedView):
     """The rows with problems of both sheets, as .xlsx with a column of errors."""
 
-    scope_action = Action.CHANGE
-
-    def get(self, request, pk):
-        job = self.get_object(pk)
-        if not job.problems or "cells" not in job.result:
-            raise Http404
-        data = imports.rejected_rows_xlsx(actor=request.user, job=job)
-        return _xlsx_response(data, f"dong-bi-loai-{job.pk}.xlsx")
+    kind = imports.KIND
+    rejected_rows_xlsx = staticmethod(imports.rejected_rows_xlsx)
 
 
 class _StaffMenuItem(MenuItem):
@@ -289,7 +230,7 @@ VIEWSETS = [AidImportViewSet("aid_import", url_prefix="aid-imports")]
 @hooks.register("register_log_actions")
 def register_aid_import_log_action(actions):
     @actions.register_action(imports.IMPORT_ACTION)
-    class AidImport:
+    class AidImport(LogFormatter):
         label = gettext_lazy("Import")
 
         def format_message(self, log_entry):
